@@ -1,0 +1,104 @@
+"""Find actor mentions in text and resolve them to actor ids, with office dates."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from ._ontology import Official, Ontology, load_ontology
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An actor mention: character span, the alias matched and the actor it resolves to."""
+
+    start: int
+    end: int
+    alias: str
+    actor: str
+
+
+def _alias_pattern(alias: str) -> str:
+    escaped = re.escape(alias)
+    first = alias[0]
+    if first.isalpha():
+        # "the alliance" also matches "The alliance" at the start of a sentence.
+        escaped = f"[{first.upper()}{first.lower()}]" + re.escape(alias[1:])
+    return escaped
+
+
+class AliasTable:
+    """Maps surface forms (names, capitals, institutions, officials) to actor ids.
+
+    Parameters
+    ----------
+    ontology : Ontology, optional
+        Where the aliases come from; the ANNOTATION.md default when omitted.
+
+    Notes
+    -----
+    Matching is case-sensitive except for the first letter, so "US" is not "us" but
+    "the Kremlin" is found at the start of a sentence. Longer aliases win over shorter ones.
+    An official's name resolves by the date of the text ("Rutte" is the Netherlands before
+    2024-07-02 and NATO from 2024-10-01); without a date, to the holder marked ``default``
+    or else the most recent one.
+    """
+
+    def __init__(self, ontology: Ontology | None = None) -> None:
+        self.ontology = ontology if ontology is not None else load_ontology()
+        self._fixed: dict[str, str] = {}
+        self._dated: dict[str, list[Official]] = defaultdict(list)
+        for actor, aliases in self.ontology.actor_aliases.items():
+            for alias in aliases:
+                self._fixed.setdefault(alias, actor)
+        for official in self.ontology.officials:
+            for surface in {official.name, official.short}:
+                self._dated[surface].append(official)
+        surfaces = sorted(set(self._fixed) | set(self._dated), key=len, reverse=True)
+        body = "|".join(_alias_pattern(s) for s in surfaces)
+        self._regex = re.compile(rf"(?<![\w.-])(?:{body})(?![\w-])")
+        self._lower_lookup = {s.lower(): s for s in surfaces}
+
+    def resolve_alias(self, alias: str, when: date | None = None) -> str | None:
+        """The actor id that ``alias`` stands for on date ``when`` (``None`` if unknown)."""
+        surface = self._lower_lookup.get(alias.lower(), alias)
+        holders = self._dated.get(surface)
+        if holders:
+            if when is not None:
+                for official in holders:
+                    if official.holds_office_on(when):
+                        return official.actor
+            defaults = [o for o in holders if o.default]
+            if defaults:
+                return defaults[0].actor
+            return max(holders, key=lambda o: o.start or date.min).actor
+        return self._fixed.get(surface)
+
+    def find(self, text: str, when: date | None = None) -> list[Mention]:
+        """All actor mentions in ``text``, left to right."""
+        mentions = []
+        for match in self._regex.finditer(text):
+            actor = self.resolve_alias(match.group(0), when)
+            if actor is not None:
+                mentions.append(Mention(match.start(), match.end(), match.group(0), actor))
+        return mentions
+
+
+_TABLES: dict[tuple[tuple[str, tuple[str, ...]], ...], AliasTable] = {}
+
+
+def alias_table(extra_aliases: Mapping[str, Sequence[str]] | None = None) -> AliasTable:
+    """The default ontology's alias table, plus ``extra_aliases``; built once per process."""
+    key = tuple(sorted((actor, tuple(aliases)) for actor, aliases in (extra_aliases or {}).items()))
+    if key not in _TABLES:
+        ontology = load_ontology()
+        if key:
+            merged = dict(ontology.actor_aliases)
+            for actor, aliases in key:
+                merged[actor] = merged.get(actor, ()) + aliases
+            ontology = replace(ontology, actor_aliases=merged)
+        _TABLES[key] = AliasTable(ontology)
+    return _TABLES[key]

@@ -1,0 +1,138 @@
+"""Scores of ANNOTATION.md, grouped cross-validation and calibration."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from ._ontology import NONE, load_ontology
+
+#: The headline scores, in report order.
+SCORE_KEYS = (
+    "actor_acc",
+    "actor_macro_f1",
+    "target_acc",
+    "target_macro_f1",
+    "stance_acc",
+    "stance_macro_f1",
+    "stance_f_avg",
+    "exact",
+    "position_precision",
+    "position_recall",
+)
+
+
+def _favor_against(labels: Iterable[str]) -> list[str]:
+    """The labels that mean favor and against, whatever their case (SemEval's FAVOR)."""
+    wanted = {"favor", "favour", "against"}
+    return sorted({label for label in labels if label.lower() in wanted}, key=lambda s: s.lower() != "favor")
+
+
+def field_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
+    """Accuracy, macro-F1 over the gold labels, per-class P/R/F1 and F_avg when it applies."""
+    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+
+    gold_labels = sorted(set(gold))
+    scores: dict[str, Any] = {
+        "acc": float(accuracy_score(gold, pred)),
+        "macro_f1": float(f1_score(gold, pred, labels=gold_labels, average="macro", zero_division=0)),
+    }
+    labels = sorted(set(gold) | set(pred))
+    precision, recall, f1, support = precision_recall_fscore_support(gold, pred, labels=labels, zero_division=0)
+    scores["per_class"] = {
+        label: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
+        for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
+    }
+    polar = _favor_against(set(gold) | set(pred))
+    if len(polar) == 2:
+        scores["f_avg"] = float(f1_score(gold, pred, labels=polar, average="macro", zero_division=0))
+    return scores
+
+
+def score_predictions(
+    gold: np.ndarray | Sequence[Sequence[str]],
+    pred: np.ndarray | Sequence[Sequence[str]],
+    fields: Sequence[str],
+) -> dict[str, Any]:
+    """Every score of ANNOTATION.md's "Scores" section for gold and predicted label rows.
+
+    Returns
+    -------
+    dict
+        ``<field>_acc``, ``<field>_macro_f1`` for each field, ``stance_f_avg`` (mean F1 of
+        favor and against), ``exact`` (all fields right), ``position_precision`` and
+        ``position_recall`` (finding a position at all, stance not ``none``),
+        ``actor_acc_listed`` (actor accuracy on records whose gold actor is a listed id or
+        ``none``), ``n``, and ``per_class`` details.
+    """
+    gold_arr = np.asarray(gold, dtype=object).reshape(len(gold), len(fields))
+    pred_arr = np.asarray(pred, dtype=object).reshape(gold_arr.shape)
+    result: dict[str, Any] = {"n": len(gold_arr)}
+    per_class = {}
+    for column, name in enumerate(fields):
+        scores = field_scores(list(map(str, gold_arr[:, column])), list(map(str, pred_arr[:, column])))
+        key = name.lower()
+        result[f"{key}_acc"] = scores["acc"]
+        result[f"{key}_macro_f1"] = scores["macro_f1"]
+        if "f_avg" in scores:
+            result[f"{key}_f_avg"] = scores["f_avg"]
+        per_class[name] = scores["per_class"]
+    result["exact"] = float(np.mean(np.all(gold_arr == pred_arr, axis=1))) if len(gold_arr) else 0.0
+    if "stance" in fields:
+        column = list(fields).index("stance")
+        gold_pos = gold_arr[:, column] != NONE
+        pred_pos = pred_arr[:, column] != NONE
+        hits = float(np.sum(gold_pos & pred_pos))
+        result["position_precision"] = hits / max(float(pred_pos.sum()), 1.0)
+        result["position_recall"] = hits / max(float(gold_pos.sum()), 1.0)
+    if "actor" in fields:
+        column = list(fields).index("actor")
+        listed = set(load_ontology().actors) | {NONE}
+        mask = np.array([a in listed for a in gold_arr[:, column]])
+        if mask.any():
+            result["actor_acc_listed"] = float(np.mean(gold_arr[mask, column] == pred_arr[mask, column]))
+    result["per_class"] = per_class
+    return result
+
+
+def cross_validate(
+    model: Any,
+    X: Sequence[Any],
+    y: Sequence[Sequence[str]],
+    groups: Sequence[str],
+    *,
+    folds: int = 5,
+) -> dict[str, Any]:
+    """Cross-validation grouped by article: no ``doc`` on both sides of a split.
+
+    Returns
+    -------
+    dict
+        ``folds``, and for each headline score ``{"mean": ..., "std": ...}`` over the folds,
+        plus ``per_fold`` with every fold's scores.
+    """
+    from sklearn.base import clone
+    from sklearn.model_selection import GroupKFold
+
+    labels = np.asarray(y, dtype=object)
+    fields = list(model.fields)
+    n_groups = len(set(groups))
+    if n_groups < folds:
+        raise ValueError(f"{folds}-fold cross-validation needs at least {folds} documents, found {n_groups}")
+    per_fold = []
+    items = list(X)
+    for train_index, test_index in GroupKFold(n_splits=folds).split(items, labels, groups):
+        fitted = clone(model).fit([items[i] for i in train_index], labels[train_index])
+        predicted = fitted.predict([items[i] for i in test_index])
+        scores = score_predictions(labels[test_index], predicted, fields)
+        scores.pop("per_class")
+        per_fold.append(scores)
+    keys = [k for k in per_fold[0] if k != "n"]
+    summary: dict[str, Any] = {"folds": folds}
+    for key in keys:
+        values = np.array([fold[key] for fold in per_fold if key in fold])
+        summary[key] = {"mean": float(values.mean()), "std": float(values.std())}
+    summary["per_fold"] = per_fold
+    return summary

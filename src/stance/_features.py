@@ -1,0 +1,273 @@
+"""Text features that know who speaks: actor normalisation, holder roles and direction cues.
+
+Two scikit-learn transformers turn raw sentences into strings for a vectorizer:
+
+- :class:`ActorNormalizer` replaces every actor mention (name, capital, institution,
+  official) by a token of its actor id, so that "Peskov said" and "the Kremlin said" read alike
+  and officials the model never saw resolve through the alias table;
+- :class:`HolderFeatures` describes the sentence's structure as tokens: who speaks ("X said",
+  "according to X"), whose position is reported ("X accused Y of"), who is the subject, and
+  the direction cues (position verbs, negation in front of them, conditions).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ._aliases import AliasTable, Mention, alias_table
+
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
+
+REPORTING_VERBS = frozenset(
+    """said says say told tells added adds stated states announced announces declared declares
+    insisted insists argued argues claimed claims warned warns wrote writes noted notes
+    stressed stresses reiterated reiterates urged urges asserted asserts acknowledged
+    acknowledges conceded concedes confirmed confirms replied replies responded responds
+    tweeted posted explained explains signalled signaled signals indicated indicates
+    suggested suggests hinted hints countered counters maintained maintains repeated
+    emphasised emphasized underlined vowed vows pledged pledges promised promises
+    accused accuses charged alleged alleges complained complains retorted
+    reported reports quoted""".split()
+)
+FAVOR_CUES = frozenset(
+    """support supports supported supporting back backs backed backing welcome welcomes
+    welcomed welcoming endorse endorses endorsed approve approves approved approval ratify
+    ratifies ratified ratification pledge pledges pledged deliver delivers delivered
+    delivery deliveries sign signs signed urge urges urged favour favor favours favors
+    favoured favored agree agrees agreed embrace embraced champion championed advocate
+    advocated push pushed pushing demand demands demanded praise praised hail hailed
+    green-light green-lit greenlit lift lifted unblock unblocked admit admitted join
+    joining send sends sent supply supplies supplied provide provides provided committed
+    commit commits expand extended extend adopt adopts adopted impose imposes imposed
+    tighten tightened""".split()
+)
+AGAINST_CUES = frozenset(
+    """oppose opposes opposed opposing opposition reject rejects rejected rejecting
+    rejection veto vetoes vetoed vetoing block blocks blocked blocking stall stalls
+    stalled condemn condemns condemned condemnation denounce denounces denounced slam
+    slams slammed refuse refuses refused refusal dismiss dismisses dismissed criticise
+    criticize criticised criticized warn warned halt halts halted suspend suspended
+    freeze froze resist resisted obstruct obstructed delay delayed delaying undermine
+    provocation provocative illegitimate illegal unacceptable threat threatens
+    threatened scrap scrapped withdraw withdrew withdrawal abandon abandoned quit
+    ease eased lift-sanctions""".split()
+)
+NEGATIONS = frozenset(
+    "not n't no never neither nor without cannot can't won't wouldn't didn't doesn't don't isn't hasn't haven't".split()
+)
+NEGATION_PHRASES = (
+    "no longer",
+    "yet to",
+    "stopped short of",
+    "far from",
+    "rule out",
+    "ruled out",
+    "rules out",
+)
+CONDITION_CUES = {
+    "if": "if",
+    "unless": "unless",
+    "until": "until",
+    "provided": "provided",
+    "once": "once",
+    "condition": "condition",
+    "conditions": "condition",
+    "conditional": "condition",
+    "premature": "premature",
+    "prerequisite": "condition",
+    "only": "only",
+}
+NEUTRAL_CUES = frozenset(
+    """abstain abstains abstained abstention neutral neutrality premature review
+    undecided options study studying consider considering distant""".split()
+)
+_ROLE_TITLES = frozenset(
+    """president prime minister foreign defence defense spokesman spokeswoman spokesperson
+    secretary chancellor chief head leader envoy ambassador official officials ministry
+    counterpart general""".split()
+)
+
+
+def actor_token(actor: str) -> str:
+    """The token that stands for ``actor`` in normalised text (``actor_united_states``)."""
+    return "actor_" + re.sub(r"\W+", "_", actor.lower()).strip("_")
+
+
+def _as_texts(X: Any) -> list[str]:
+    if isinstance(X, str):
+        raise ValueError("expected a sequence of texts, got a single string")
+    texts = list(X.ravel() if isinstance(X, np.ndarray) else X)
+    for text in texts:
+        if not isinstance(text, str):
+            raise ValueError(f"expected texts (str), got {type(text).__name__}")
+    return texts
+
+
+class _TextTransformer(TransformerMixin, BaseEstimator):
+    """Stateless text-to-text transformer that resolves actor aliases.
+
+    Parameters
+    ----------
+    extra_aliases : mapping of str to list of str, optional
+        Aliases added to the default ontology's table, by actor id (plain data, so that the
+        fitted transformer pickles and serialises with skops).
+    """
+
+    def __init__(self, extra_aliases: Mapping[str, Sequence[str]] | None = None) -> None:
+        self.extra_aliases = extra_aliases
+
+    def fit(self, X: Iterable[str], y: Any = None) -> _TextTransformer:
+        """Check the input; nothing is learnt."""
+        _as_texts(X)
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, X: Iterable[str]) -> list[str]:
+        """Transform each text; see the class docstring."""
+        check_is_fitted(self, "n_features_in_")
+        table = alias_table(self.extra_aliases)
+        return [self._one(text, table) for text in _as_texts(X)]
+
+    def _one(self, text: str, table: AliasTable) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.requires_fit = True
+        return tags
+
+
+class ActorNormalizer(_TextTransformer):
+    """Replace actor mentions by actor tokens ("the Kremlin said" → "actor_russia said").
+
+    Parameters
+    ----------
+    extra_aliases : mapping of str to list of str, optional
+        Aliases added to the default table, by actor id.
+    """
+
+    def _one(self, text: str, table: AliasTable) -> str:
+        mentions = table.find(text)
+        if not mentions:
+            return text
+        parts, last = [], 0
+        for mention in mentions:
+            parts.append(text[last : mention.start])
+            parts.append(f" {actor_token(mention.actor)} ")
+            last = mention.end
+        parts.append(text[last:])
+        return "".join(parts)
+
+
+def _tokens_with_actors(text: str, mentions: Sequence[Mention]) -> list[tuple[str, str | None]]:
+    """Word tokens of ``text``, each mention collapsed into one token tagged with its actor."""
+    tokens: list[tuple[str, str | None]] = []
+    last = 0
+    for mention in mentions:
+        tokens.extend((w.lower(), None) for w in _WORD.findall(text[last : mention.start]))
+        tokens.append((actor_token(mention.actor), mention.actor))
+        last = mention.end
+    tokens.extend((w.lower(), None) for w in _WORD.findall(text[last:]))
+    return tokens
+
+
+def _slug(actor: str) -> str:
+    return actor_token(actor)[len("actor_") :]
+
+
+def holder_tokens(text: str, mentions: Sequence[Mention]) -> list[str]:
+    """Feature tokens describing who speaks, whose position is reported, and its direction."""
+    tokens = _tokens_with_actors(text, mentions)
+    words = [w for w, _ in tokens]
+    actors = [(i, a) for i, (_, a) in enumerate(tokens) if a is not None]
+    feats: list[str] = []
+    if not actors:
+        feats.append("no_actor")
+    else:
+        feats.append(f"first={_slug(actors[0][1])}")
+        if actors[0][0] <= 5:
+            feats.append(f"subj={_slug(actors[0][1])}")
+        feats.append(f"n_actors={min(len({a for _, a in actors}), 3)}")
+    for _, actor in actors:
+        feats.append(f"m={_slug(actor)}")
+    speaker: str | None = None
+    speaker_verb = -1
+    for i, word in enumerate(words):
+        if word in REPORTING_VERBS:
+            left = [(j, a) for j, a in actors if i - 8 <= j < i]
+            right = [(j, a) for j, a in actors if i < j <= i + 4]
+            if left:
+                speaker, speaker_verb = left[-1][1], i
+            elif right and (i >= len(words) - 8 or words[i - 1] in {",", "”", '"', "'"}):
+                speaker, speaker_verb = right[0][1], i
+            if speaker is not None:
+                feats.append(f"verb={word}")
+                break
+        if word == "according" and i + 1 < len(words) and words[i + 1] == "to":
+            right = [(j, a) for j, a in actors if i + 1 < j <= i + 6]
+            if right:
+                speaker, speaker_verb = right[0][1], i
+                break
+    if speaker is not None:
+        feats.append(f"speaker={_slug(speaker)}")
+        reported = [a for j, a in actors if j > speaker_verb and a != speaker]
+        if reported and speaker_verb < len(words) - 6:
+            feats.append(f"reported={_slug(reported[0])}")
+        if speaker_verb >= len(words) - 8:
+            feats.append("trailing_attribution")
+    else:
+        feats.append("no_speaker")
+    for i, word in enumerate(words):
+        if word in {"accused", "accuses", "accusing", "blamed", "blames"}:
+            after = [a for j, a in actors if i < j <= i + 3]
+            if after:
+                feats.append(f"accused={_slug(after[0])}")
+        if word in {"'s", "’s"} and i > 0 and tokens[i - 1][1] is not None:
+            feats.append(f"poss={_slug(tokens[i - 1][1])}")  # type: ignore[arg-type]
+    lowered = " ".join(words)
+    negated_at = {i for i, w in enumerate(words) if w in NEGATIONS}
+    for phrase in NEGATION_PHRASES:
+        if phrase in lowered:
+            feats.append("neg_" + phrase.replace(" ", "_"))
+    for i, word in enumerate(words):
+        polarity = "pos" if word in FAVOR_CUES else "neg" if word in AGAINST_CUES else None
+        if polarity is None:
+            continue
+        negated = any(i - 4 <= j < i for j in negated_at) or "no longer" in " ".join(words[max(0, i - 3) : i])
+        feats.append(f"pol={'negated_' if negated else ''}{polarity}")
+    for word in words:
+        if word in CONDITION_CUES:
+            feats.append(f"cond={CONDITION_CUES[word]}")
+        if word in NEUTRAL_CUES:
+            feats.append(f"neutral_cue={word}")
+    if '"' in text or "“" in text or "”" in text:
+        feats.append("has_quote")
+    if text.rstrip().endswith("?"):
+        feats.append("question")
+    return feats
+
+
+class HolderFeatures(_TextTransformer):
+    """Describe each sentence's holder structure and direction cues as a string of tokens.
+
+    The output feeds a vectorizer with ``token_pattern=r"\\S+"``: tokens such as
+    ``speaker=russia``, ``reported=nato``, ``accused=north_korea``, ``pol=negated_neg`` or
+    ``cond=until`` let a linear model learn who holds the position (ANNOTATION.md rule 1)
+    rather than who is mentioned, and read "no longer opposes" as a favour.
+
+    Parameters
+    ----------
+    extra_aliases : mapping of str to list of str, optional
+        Aliases added to the default table, by actor id.
+    """
+
+    def _one(self, text: str, table: AliasTable) -> str:
+        return " ".join(holder_tokens(text, table.find(text)))

@@ -1,0 +1,348 @@
+"""The ``stance`` command line: parses arguments and calls the library.
+
+Heavy libraries (scikit-learn, numpy, rich) are imported inside the commands, never at module
+level, so that ``stance --help`` answers at once (a ruff rule and a test enforce it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+app = typer.Typer(
+    name="stance",
+    help="Who stands where, on what: actor, target and stance for each sentence of news text.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+data_app = typer.Typer(help="Check labelled data.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(data_app, name="data")
+
+_state = {"debug": False}
+
+
+class InputFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
+    txt = "txt"
+
+
+class PredictFormat(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+    csv = "csv"
+    json = "json"
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class SaveAs(StrEnum):
+    joblib = "joblib"
+    skops = "skops"
+
+
+class Profile(StrEnum):
+    basic = "basic"
+    seeds = "seeds"
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@contextlib.contextmanager
+def _handled() -> Iterator[None]:
+    """Report library errors as one line on stderr with exit code 1 (traceback with --debug)."""
+    from ._errors import StanceError
+
+    try:
+        yield
+    except StanceError as error:
+        if _state["debug"]:
+            raise
+        _err(f"error: {error}")
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        _err("interrupted; nothing was written")
+        raise typer.Exit(130) from None
+    except BrokenPipeError:
+        raise typer.Exit(0) from None
+
+
+# Options shared by every command that reads data.
+InputOpt = Annotated[
+    list[str] | None,
+    typer.Option("--input", "-i", help="File, folder or glob of records; '-' for stdin. Repeatable."),
+]
+FormatOpt = Annotated[
+    InputFormat | None,
+    typer.Option("--input-format", help="jsonl, csv, tsv or txt; by default from the extension (JSONL for '-')."),
+]
+TextFieldOpt = Annotated[str, typer.Option("--text-field", help="The field holding the text.")]
+EncodingOpt = Annotated[str, typer.Option("--encoding", help="Encoding of the input files.")]
+ModelOpt = Annotated[
+    Path | None,
+    typer.Option("--model", "-m", help="Model file; default $STANCE_MODEL, else models/stance.joblib."),
+]
+TrustOpt = Annotated[
+    bool, typer.Option("--trust-unverified", help="Load a model without a manifest or whose sha256 does not match.")
+]
+VersionOpt = Annotated[
+    bool, typer.Option("--allow-version-mismatch", help="Load a model saved with another scikit-learn version.")
+]
+SkipOpt = Annotated[
+    bool, typer.Option("--skip-bad-records", help="Skip records that do not parse, and report how many and where.")
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"stance {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Who stands where, on what: actor, target and stance for each sentence of news text."""
+    _state["debug"] = debug
+
+
+def _report_skips(log: Any) -> None:
+    if log.count:
+        _err(f"skipped {log.count} bad record(s); first: {'; '.join(log.examples[:3])}")
+
+
+def _load(model: Path | None, trust: bool, allow_version: bool) -> Any:
+    from ._persistence import load_model
+
+    return load_model(model, trust_unverified=trust, allow_version_mismatch=allow_version)
+
+
+@app.command()
+def train(
+    data: Annotated[
+        list[str] | None,
+        typer.Option("--data", "-d", help="Labelled file, folder or glob (default seeds/). Repeatable."),
+    ] = None,
+    input_format: FormatOpt = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to save the model.")] = Path("models/stance.joblib"),
+    text_field: TextFieldOpt = "text",
+    predict: Annotated[
+        list[str] | None,
+        typer.Option("--predict", help="A field to predict (default actor, target, stance). Repeatable."),
+    ] = None,
+    given: Annotated[
+        list[str] | None, typer.Option("--given", help="An input field the model conditions on. Repeatable.")
+    ] = None,
+    cv: Annotated[int, typer.Option("--cv", help="Run grouped K-fold cross-validation first and record it.")] = 0,
+    save_as: Annotated[SaveAs | None, typer.Option("--save-as", help="joblib or skops (default from --out).")] = None,
+    ontology: Annotated[
+        list[Path] | None, typer.Option("--ontology", help="Extra ontology JSON (targets, actors). Repeatable.")
+    ] = None,
+    encoding: EncodingOpt = "utf-8",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No messages.")] = False,
+) -> None:
+    """Train a model on labelled records and save it with its manifest."""
+    with _handled():
+        from ._ontology import DEFAULT_FIELDS
+        from ._persistence import read_manifest
+        from ._train import DEFAULT_DATA
+        from ._train import train as train_model
+
+        if save_as is not None and out.suffix in (".joblib", ".skops") and out.suffix != f".{save_as.value}":
+            out = out.with_suffix(f".{save_as.value}")
+        train_model(
+            data or list(DEFAULT_DATA),
+            out,
+            fields=predict or DEFAULT_FIELDS,
+            given=given or (),
+            text_field=text_field,
+            input_format=input_format.value if input_format else None,
+            encoding=encoding,
+            ontology_files=ontology or (),
+            cv=cv,
+            save_as=save_as.value if save_as else None,
+        )
+        if not quiet:
+            manifest = read_manifest(out)
+            counts = manifest["training_data"]
+            _err(f"trained on {counts['n_records']} records ({counts['n_documents']} documents) → {out}")
+            cv_scores = manifest.get("scores", {}).get("cv")
+            if cv_scores:
+                _err(_format_cv(cv_scores))
+
+
+def _format_cv(scores: dict[str, Any]) -> str:
+    lines = [f"grouped {scores['folds']}-fold cross-validation (mean ± std):"]
+    for key, value in scores.items():
+        if isinstance(value, dict):
+            lines.append(f"  {key:20s} {value['mean']:.3f} ± {value['std']:.3f}")
+    return "\n".join(lines)
+
+
+def _predict_table(rows: list[dict[str, Any]], fields: list[str], text_field: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    table.add_column(text_field, overflow="fold", ratio=3)
+    for name in fields:
+        table.add_column(name)
+    for row in rows:
+        table.add_row(
+            str(row.get(text_field, "")),
+            *[f"{row[name]} ({row[name + '_p']:.2f})" for name in fields],
+        )
+    Console(width=max(100, min(160, Console().width))).print(table)
+
+
+@app.command()
+def predict(
+    texts: Annotated[list[str] | None, typer.Argument(help="Sentences to label.", show_default=False)] = None,
+    input: InputOpt = None,
+    input_format: FormatOpt = None,
+    text_field: TextFieldOpt = "text",
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Output file; '-' or none for stdout.")] = None,
+    model: ModelOpt = None,
+    fmt: Annotated[PredictFormat, typer.Option("--format", "-f", help="Output format.")] = PredictFormat.table,
+    prefix: Annotated[str, typer.Option("--prefix", help="Prefix for the predicted field names.")] = "",
+    min_confidence: Annotated[
+        float | None,
+        typer.Option("--min-confidence", min=0.0, max=1.0, help="Abstain (all none) below this stance probability."),
+    ] = None,
+    encoding: EncodingOpt = "utf-8",
+    skip_bad_records: SkipOpt = False,
+    trust_unverified: TrustOpt = False,
+    allow_version_mismatch: VersionOpt = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or messages on stderr.")] = False,
+) -> None:
+    """Label sentences given as arguments or read from files or stdin."""
+    if not texts and not input:
+        raise typer.BadParameter("give sentences as arguments or --input PATH (or '-' for stdin)")
+    with _handled():
+        from ._data import SkipLog, iter_records
+        from ._output import check_output_path, open_output, write_records
+        from ._predict import iter_predictions
+
+        check_output_path(output, input or ())
+        fitted = _load(model, trust_unverified, allow_version_mismatch)
+        log = SkipLog()
+        records: Any
+        if texts:
+            records = [{text_field: t} for t in texts]
+        else:
+            records = (
+                located.record
+                for located in iter_records(
+                    input or [],
+                    input_format=input_format.value if input_format else None,
+                    text_field=text_field,
+                    encoding=encoding,
+                    skip_bad=skip_bad_records,
+                    skip_log=log,
+                )
+            )
+        predictions = iter_predictions(
+            fitted, records, text_field=text_field, prefix=prefix, min_confidence=min_confidence
+        )
+        predictions = _with_progress(predictions, quiet)
+        if fmt is PredictFormat.table:
+            _predict_table(list(predictions), [prefix + f for f in fitted.fields_], text_field)
+        else:
+            with open_output(output) as handle:
+                count = write_records(predictions, handle, fmt.value, flush=output in (None, "-"))  # type: ignore[arg-type]
+            if not quiet and output not in (None, "-"):
+                _err(f"wrote {count} record(s) to {output}")
+        _report_skips(log)
+
+
+def _with_progress(items: Iterator[dict[str, Any]], quiet: bool) -> Iterator[dict[str, Any]]:
+    """Show a progress bar with rate on stderr when it is a terminal."""
+    if quiet or not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.completed} records"),
+        TextColumn("{task.speed} /s"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("predict", total=None)
+        for item in items:
+            progress.advance(task)
+            yield item
+
+
+@app.command()
+def info(
+    model: Annotated[
+        Path | None, typer.Argument(help="Model file (default as for predict).", show_default=False)
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the manifest as JSON.")] = False,
+) -> None:
+    """Show a model's manifest: fields, labels, training data, versions and scores."""
+    with _handled():
+        import json
+
+        from ._errors import ModelError
+        from ._persistence import read_manifest, resolve_model_path
+
+        path = resolve_model_path(model)
+        if not path.exists():
+            raise ModelError(f"{path}: no model here; train one with `stance train`")
+        manifest = read_manifest(path)
+        if as_json:
+            typer.echo(json.dumps(manifest, indent=2, ensure_ascii=False))
+            return
+        data = manifest.get("training_data", {})
+        lines = [
+            f"model        {path}",
+            f"format       {manifest.get('format', 'joblib')} (manifest v{manifest.get('format_version')})",
+            f"created      {manifest.get('created')}  git {manifest.get('git_commit') or '-'}",
+            f"guide        {manifest.get('guide', '-')} {manifest.get('guide_version', '')}",
+            f"fields       {', '.join(manifest.get('fields', []))}",
+        ]
+        if manifest.get("given"):
+            lines.append(f"given        {', '.join(manifest['given'])}")
+        for name, labels in manifest.get("labels", {}).items():
+            lines.append(
+                f"  {name:10s} {len(labels)} labels: {', '.join(labels[:12])}{' …' if len(labels) > 12 else ''}"
+            )
+        if data:
+            paths = ", ".join(data.get("paths", []))
+            lines.append(f"trained on   {data.get('n_records')} records, {data.get('n_documents')} documents ({paths})")
+            lines.append(f"data sha256  {data.get('sha256')}")
+        lines.append(f"model sha256 {manifest.get('model_sha256')}")
+        lines.append("versions     " + ", ".join(f"{k} {v}" for k, v in manifest.get("versions", {}).items()))
+        cv_scores = manifest.get("scores", {}).get("cv")
+        if cv_scores:
+            lines.append(_format_cv(cv_scores))
+        typer.echo("\n".join(lines))
+
+
+def run() -> None:
+    """Entry point of the console script."""
+    app()

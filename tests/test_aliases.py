@@ -1,0 +1,75 @@
+"""The alias table: names, capitals, institutions and officials by office dates."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from stance import AliasTable, load_ontology
+
+
+@pytest.fixture(scope="module")
+def table() -> AliasTable:
+    return AliasTable()
+
+
+@pytest.mark.parametrize(
+    ("alias", "day", "actor"),
+    [
+        ("Stoltenberg", date(2023, 4, 20), "NATO"),
+        ("Rutte", date(2020, 1, 1), "Netherlands"),
+        ("Rutte", date(2025, 6, 1), "NATO"),
+        ("Tusk", date(2017, 3, 9), "European Union"),
+        ("Tusk", date(2024, 2, 1), "Poland"),
+        ("Cameron", date(2015, 5, 1), "United Kingdom"),
+        ("Lai", date(2024, 6, 1), "Taiwan"),
+        ("the Kremlin", None, "Russia"),
+        ("Ankara", None, "Turkey"),
+        ("Brussels", None, "European Union"),
+    ],
+)
+def test_aliases_resolve_by_date(table: AliasTable, alias: str, day: date | None, actor: str) -> None:
+    assert table.resolve_alias(alias, day) == actor
+
+
+def test_without_a_date_an_official_resolves_to_the_holder_most_often_meant(table: AliasTable) -> None:
+    assert table.resolve_alias("Rutte") == "NATO"
+    assert table.resolve_alias("Tusk") == "Poland"
+
+
+def test_mentions_are_found_left_to_right_longest_first(table: AliasTable) -> None:
+    found = table.find("The Kremlin said the alliance and the European Commission were wrong, not us.")
+    assert [(m.alias, m.actor) for m in found] == [
+        ("The Kremlin", "Russia"),
+        ("the alliance", "NATO"),
+        ("European Commission", "European Union"),
+    ]
+
+
+def test_case_matters_beyond_the_first_letter(table: AliasTable) -> None:
+    assert table.find("Let us go") == []
+    assert [m.actor for m in table.find("US officials said")] == ["United States"]
+
+
+def test_users_add_actors_and_targets_without_touching_code(tmp_path: Path) -> None:
+    extra = tmp_path / "extra.json"
+    extra.write_text(
+        json.dumps(
+            {
+                "targets": {"arctic_council": "the Arctic Council should resume work"},
+                "actors": {
+                    "Norway": {
+                        "aliases": ["Norway", "Oslo"],
+                        "officials": [{"name": "Jonas Gahr Store", "short": "Store"}],
+                    }
+                },
+            }
+        )
+    )
+    ontology = load_ontology([extra])
+    assert "arctic_council" in ontology.targets
+    assert "nato_enlargement" in ontology.targets
+    assert [m.actor for m in AliasTable(ontology).find("Oslo and Store agreed")] == ["Norway", "Norway"]

@@ -1,0 +1,69 @@
+"""Custom transformers follow scikit-learn's contract and describe who holds a position."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils import estimator_checks as checks
+
+from stance import ActorNormalizer, HolderFeatures, StanceModel
+
+ESTIMATORS = [ActorNormalizer(), HolderFeatures(), StanceModel()]
+# scikit-learn's parametrize_with_checks skips estimators whose input is text (its checks
+# generate numeric arrays), so the checks that need no data are run here by name.
+DATA_FREE_CHECKS = [
+    checks.check_parameters_default_constructible,
+    checks.check_no_attributes_set_in_init,
+    checks.check_get_params_invariance,
+    checks.check_set_params,
+    checks.check_estimator_cloneable,
+    checks.check_estimator_repr,
+    checks.check_do_not_raise_errors_in_init_or_set_params,
+]
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize("check", DATA_FREE_CHECKS, ids=lambda c: c.__name__)
+def test_scikit_learn_contract(estimator, check) -> None:
+    check(type(estimator).__name__, clone(estimator))
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS[:2], ids=lambda e: type(e).__name__)
+def test_transformers_fit_return_self_refuse_use_before_fit_and_pickle(estimator) -> None:
+    texts = ["The Kremlin said no.", "Snow fell."]
+    with pytest.raises(NotFittedError):
+        clone(estimator).transform(texts)
+    fitted = clone(estimator)
+    assert fitted.fit(texts) is fitted
+    assert pickle.loads(pickle.dumps(fitted)).transform(texts) == fitted.transform(texts)
+    assert fitted.fit_transform(texts) == fitted.transform(texts)
+    with pytest.raises(ValueError, match="single string"):
+        fitted.transform("one string")
+
+
+def tokens(text: str) -> set[str]:
+    return set(HolderFeatures().fit([text]).transform([text])[0].split())
+
+
+def test_mentions_become_actor_tokens() -> None:
+    (out,) = ActorNormalizer().fit(["x"]).transform(["Peskov said Kyiv must stay out of the alliance."])
+    assert out.split() == ["actor_russia", "said", "actor_ukraine", "must", "stay", "out", "of", "actor_nato", "."]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Lavrov said NATO wants to encircle Russia.", {"speaker=russia", "reported=nato"}),
+        ("Washington accused Pyongyang of sending troops.", {"accused=north_korea"}),
+        ("Such a step would be dangerous, the Kremlin said.", {"speaker=russia", "trailing_attribution"}),
+        ("According to Ankara, the bid can wait.", {"speaker=turkey"}),
+        ("Berlin no longer opposes the deliveries.", {"neg_no_longer", "pol=negated_neg"}),
+        ("Hungary will not ratify until Stockholm acts.", {"cond=until"}),
+        ("Prices rose again.", {"no_actor", "no_speaker"}),
+    ],
+)
+def test_holder_and_direction_tokens(text: str, expected: set[str]) -> None:
+    assert expected <= tokens(text)
