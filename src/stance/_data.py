@@ -40,7 +40,8 @@ _EXTENSIONS: dict[str, InputFormat] = {
 MAX_LINE_BYTES = 1 << 20
 STDIN = "-"
 _GLOB_CHARS = re.compile(r"[*?\[]")
-_DATE_LINE = re.compile(r"^\s*date[:\s]+(\d{4}-\d{2}-\d{2})\s*$", re.IGNORECASE)
+# "date 2023-04-20" opening a text document, alone on its line or before the first sentence.
+_DATE_LINE = re.compile(r"^\ufeff?\s*date[:\s]+(\d{4}-\d{2}-\d{2})\b[ \t]*", re.IGNORECASE)
 
 csv.field_size_limit(MAX_LINE_BYTES)
 
@@ -226,7 +227,9 @@ def _iter_txt(
     for number, text in lines:
         if number == 1 and (match := _DATE_LINE.match(text)):
             record["date"] = match.group(1)
-            continue
+            text = text[match.end() :]
+            if not text.strip():
+                continue
         body.append(text)
     record[text_field] = "".join(body)
     record["doc"] = Path(source).stem if source != "<stdin>" else "stdin"

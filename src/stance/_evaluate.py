@@ -89,7 +89,7 @@ def score_predictions(
         result["position_recall"] = hits / max(float(gold_pos.sum()), 1.0)
     if "actor" in fields:
         column = list(fields).index("actor")
-        listed = set(load_ontology().actors) | {NONE}
+        listed = set(load_ontology().listed_actors) | {NONE}
         mask = np.array([a in listed for a in gold_arr[:, column]])
         if mask.any():
             result["actor_acc_listed"] = float(np.mean(gold_arr[mask, column] == pred_arr[mask, column]))
@@ -136,3 +136,93 @@ def cross_validate(
         summary[key] = {"mean": float(values.mean()), "std": float(values.std())}
     summary["per_fold"] = per_fold
     return summary
+
+
+def calibration(confidence: Sequence[float], correct: Sequence[bool], bins: int = 10) -> dict[str, Any]:
+    """Expected calibration error and the reliability table of equal-width confidence bins.
+
+    ECE is the support-weighted mean gap between a bin's mean confidence and its accuracy.
+    """
+    conf = np.asarray(confidence, dtype=float)
+    hits = np.asarray(correct, dtype=float)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(conf, edges[1:-1], right=True), 0, bins - 1)
+    table = []
+    ece = 0.0
+    for b in range(bins):
+        mask = which == b
+        if not mask.any():
+            continue
+        mean_conf, accuracy = float(conf[mask].mean()), float(hits[mask].mean())
+        ece += mask.mean() * abs(mean_conf - accuracy)
+        table.append(
+            {
+                "low": float(edges[b]),
+                "high": float(edges[b + 1]),
+                "n": int(mask.sum()),
+                "confidence": mean_conf,
+                "accuracy": accuracy,
+            }
+        )
+    return {"ece": float(ece), "bins": table}
+
+
+def evaluate_predictions(
+    records: Sequence[dict[str, Any]],
+    gold: Sequence[Sequence[str]],
+    fields: Sequence[str],
+    *,
+    n_errors: int = 20,
+    prefix: str = "pred_",
+) -> dict[str, Any]:
+    """Scores, calibration of the stance confidence, and the most confident errors.
+
+    ``records`` are prediction records (as from :func:`stance.iter_predictions` with
+    ``prefix``) in the order of ``gold``.
+    """
+    from ._predict import confidence_field
+
+    pred = [[str(r[f"{prefix}{name}"]) for name in fields] for r in records]
+    result = score_predictions(gold, pred, fields)
+    conf_name = confidence_field(fields)
+    column = list(fields).index(conf_name)
+    confidence = [float(r[f"{prefix}{conf_name}_p"]) for r in records]
+    correct = [p[column] == g[column] for p, g in zip(pred, gold, strict=True)]
+    result["calibration"] = {"field": conf_name, **calibration(confidence, correct)}
+    wrong = [i for i, (p, g) in enumerate(zip(pred, gold, strict=True)) if list(p) != list(g)]
+    wrong.sort(key=lambda i: -confidence[i])
+    result["confident_errors"] = [
+        {
+            "text": records[i].get("text", ""),
+            "gold": dict(zip(fields, gold[i], strict=True)),
+            "predicted": dict(zip(fields, pred[i], strict=True)),
+            "confidence": confidence[i],
+        }
+        for i in wrong[:n_errors]
+    ]
+    return result
+
+
+def evaluate(
+    model: Any,
+    data: Any,
+    *,
+    min_confidence: float | None = None,
+    n_errors: int = 20,
+) -> dict[str, Any]:
+    """Score ``model`` on labelled ``data`` (a :class:`~stance.LabelledData`).
+
+    Returns every score of ANNOTATION.md (see :func:`score_predictions`), per-class
+    precision/recall/F1, the calibration of the stance confidence, and the most confident errors.
+    """
+    from ._predict import iter_predictions
+
+    fields = list(model.fields_)
+    if list(data.fields) != fields:
+        raise ValueError(f"the data has fields {list(data.fields)}, the model predicts {fields}")
+    inputs = [
+        {"text": text, **{g: record.get(g) for g in model.given}}
+        for text, record in zip(data.texts, data.records, strict=True)
+    ]
+    records = list(iter_predictions(model, inputs, prefix="pred_", min_confidence=min_confidence))
+    return evaluate_predictions(records, data.labels, fields, n_errors=n_errors)

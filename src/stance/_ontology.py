@@ -49,10 +49,15 @@ class Ontology:
     stances: Mapping[str, str]
     actor_aliases: Mapping[str, tuple[str, ...]]
     officials: tuple[Official, ...] = field(default=())
+    listed_actors: tuple[str, ...] = field(default=())
 
     @property
     def actors(self) -> tuple[str, ...]:
-        """The actor ids the ontology knows (other actors are allowed as labels too)."""
+        """Every actor the alias table knows (other actors are allowed as labels too).
+
+        ``listed_actors`` are the ids of ANNOTATION.md's actor table, which the seed quotas
+        and the "listed" accuracy use.
+        """
         return tuple(self.actor_aliases)
 
     def closed_labels(self, field_name: str) -> frozenset[str] | None:
@@ -98,6 +103,9 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     for key in ("targets", "stances"):
         merged[key] = {**base.get(key, {}), **extra.get(key, {})}
     merged["actors"] = {**base.get("actors", {}), **extra.get("actors", {})}
+    merged["listed_actors"] = list(base.get("listed_actors", [])) + [
+        a for a in extra.get("listed_actors", []) if a not in base.get("listed_actors", [])
+    ]
     if "guide_version" in extra:
         merged["guide_version"] = extra["guide_version"]
     return merged
@@ -131,6 +139,7 @@ def _build(data: dict[str, Any]) -> Ontology:
         stances=dict(stances),
         actor_aliases=aliases,
         officials=tuple(officials),
+        listed_actors=tuple(data.get("listed_actors", aliases)),
     )
 
 

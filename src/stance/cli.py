@@ -343,6 +343,185 @@ def info(
         typer.echo("\n".join(lines))
 
 
+def _load_labelled_for(model: Any, data: list[str], input_format: Any, text_field: str, encoding: str) -> Any:
+    from ._data import load_labelled
+
+    return load_labelled(
+        data,
+        fields=model.fields_,
+        given=model.given,
+        text_field=text_field,
+        input_format=input_format.value if input_format else None,
+        encoding=encoding,
+    )
+
+
+def _scores_table(scores: dict[str, Any], title: str) -> str:
+    from ._evaluate import SCORE_KEYS
+
+    lines = [title]
+    keys = [k for k in SCORE_KEYS if k in scores] + [
+        k
+        for k in scores
+        if k not in SCORE_KEYS and isinstance(scores[k], int | float | dict) and k not in ("n", "folds")
+    ]
+    for key in keys:
+        value = scores[key]
+        if isinstance(value, dict) and "mean" in value:
+            lines.append(f"  {key:20s} {value['mean']:.3f} ± {value['std']:.3f}")
+        elif isinstance(value, float):
+            lines.append(f"  {key:20s} {value:.3f}")
+    return "\n".join(lines)
+
+
+@app.command()
+def evaluate(
+    data: Annotated[list[str], typer.Option("--data", "-d", help="Labelled file, folder or glob. Repeatable.")],
+    model: ModelOpt = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="table or json.")] = ReportFormat.table,
+    report_dir: Annotated[
+        Path | None, typer.Option("--report-dir", help="Write confusion matrices and a reliability diagram (PNG) here.")
+    ] = None,
+    min_confidence: Annotated[
+        float | None, typer.Option("--min-confidence", min=0.0, max=1.0, help="Abstain below this stance probability.")
+    ] = None,
+    input_format: FormatOpt = None,
+    text_field: TextFieldOpt = "text",
+    encoding: EncodingOpt = "utf-8",
+    errors: Annotated[int, typer.Option("--errors", help="How many of the most confident errors to show.")] = 10,
+    trust_unverified: TrustOpt = False,
+    allow_version_mismatch: VersionOpt = False,
+) -> None:
+    """Score a model on labelled data with every score of ANNOTATION.md."""
+    with _handled():
+        import json
+
+        from ._evaluate import evaluate as evaluate_model
+
+        fitted = _load(model, trust_unverified, allow_version_mismatch)
+        labelled = _load_labelled_for(fitted, data, input_format, text_field, encoding)
+        result = evaluate_model(fitted, labelled, min_confidence=min_confidence, n_errors=errors)
+        if report_dir is not None:
+            _write_report(result, labelled, fitted, report_dir)
+        if fmt is ReportFormat.json:
+            typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+            return
+        lines = [_scores_table(result, f"{result['n']} records")]
+        lines.append(f"  {'stance ECE':20s} {result['calibration']['ece']:.3f}")
+        for name, classes in result["per_class"].items():
+            lines.append(f"{name}: per class (precision / recall / F1 / support)")
+            for label, row in sorted(classes.items(), key=lambda kv: -kv[1]["support"]):
+                lines.append(
+                    f"  {label:24s} {row['precision']:.2f} / {row['recall']:.2f} / {row['f1']:.2f} / {row['support']}"
+                )
+        if result["confident_errors"]:
+            lines.append("most confident errors:")
+            for err in result["confident_errors"]:
+                gold = " · ".join(err["gold"].values())
+                pred = " · ".join(err["predicted"].values())
+                lines.append(f"  {err['confidence']:.2f}  gold {gold}  predicted {pred}\n        {err['text']}")
+        typer.echo("\n".join(lines))
+
+
+def _write_report(result: dict[str, Any], labelled: Any, fitted: Any, report_dir: Path) -> None:
+    import json
+
+    from ._atomic import atomic_write
+    from ._plots import confusion_png, reliability_png
+    from ._predict import iter_predictions
+
+    report_dir.mkdir(parents=True, exist_ok=True)
+    inputs = [
+        {"text": t, **{g: r.get(g) for g in fitted.given}}
+        for t, r in zip(labelled.texts, labelled.records, strict=True)
+    ]
+    predicted = list(iter_predictions(fitted, inputs, prefix="pred_"))
+    for column, name in enumerate(fitted.fields_):
+        gold = [row[column] for row in labelled.labels]
+        pred = [str(r[f"pred_{name}"]) for r in predicted]
+        confusion_png(gold, pred, report_dir / f"confusion_{name}.png", f"{name}: confusion matrix")
+    reliability_png(result["calibration"]["bins"], report_dir / "reliability.png", "stance confidence")
+    with atomic_write(report_dir / "scores.json") as handle:
+        json.dump(result, handle, indent=2, ensure_ascii=False)
+    _err(f"report written to {report_dir}")
+
+
+@app.command("cv")
+def cross_validate_command(
+    data: Annotated[
+        list[str] | None, typer.Option("--data", "-d", help="Labelled file, folder or glob (default seeds/).")
+    ] = None,
+    folds: Annotated[int, typer.Option("--folds", "-k", min=2, help="Number of folds.")] = 5,
+    predict: Annotated[list[str] | None, typer.Option("--predict", help="A field to predict. Repeatable.")] = None,
+    given: Annotated[list[str] | None, typer.Option("--given", help="An input field to condition on.")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="table or json.")] = ReportFormat.table,
+    input_format: FormatOpt = None,
+    text_field: TextFieldOpt = "text",
+    encoding: EncodingOpt = "utf-8",
+) -> None:
+    """Cross-validate grouped by article (doc): no article on both sides of a split."""
+    with _handled():
+        import json
+
+        from ._data import load_labelled
+        from ._evaluate import cross_validate
+        from ._model import StanceModel
+        from ._ontology import DEFAULT_FIELDS
+        from ._train import check_trainable
+
+        fields = tuple(predict or DEFAULT_FIELDS)
+        labelled = load_labelled(
+            data or ["seeds"],
+            fields=fields,
+            given=given or (),
+            text_field=text_field,
+            input_format=input_format.value if input_format else None,
+            encoding=encoding,
+        )
+        check_trainable(labelled)
+        model = StanceModel(fields=fields, given=tuple(given or ()), text_field=text_field)
+        try:
+            scores = cross_validate(model, labelled.model_input(), labelled.labels, labelled.groups, folds=folds)
+        except ValueError as exc:
+            from ._errors import DataError
+
+            raise DataError(str(exc)) from exc
+        if fmt is ReportFormat.json:
+            typer.echo(json.dumps(scores, indent=2))
+        else:
+            typer.echo(_format_cv(scores))
+
+
+@data_app.command("check")
+def data_check(
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Labelled files, folders or globs (default seeds/).")
+    ] = None,
+    profile: Annotated[
+        Profile, typer.Option("--profile", help="basic: schema, labels, duplicates; seeds: also the coverage quotas.")
+    ] = Profile.basic,
+    input_format: FormatOpt = None,
+) -> None:
+    """Validate a labelled corpus; exit 1 naming what is wrong or missing."""
+    with _handled():
+        from ._check import check_corpus, report_rows
+
+        report = check_corpus(
+            paths or ["seeds"], profile=profile.value, input_format=input_format.value if input_format else None
+        )
+        width = max(len(name) for name, _ in report_rows(report))
+        for name, value in report_rows(report):
+            typer.echo(f"{name:<{width}}  {value}")
+        if not report.ok:
+            for problem in report.problems[:50]:
+                _err(f"problem: {problem}")
+            if len(report.problems) > 50:
+                _err(f"… and {len(report.problems) - 50} more")
+            _err(f"error: {len(report.problems)} problem(s); the corpus does not pass the {profile.value} check")
+            raise typer.Exit(1)
+        typer.echo(f"ok: passes the {profile.value} check")
+
+
 def run() -> None:
     """Entry point of the console script."""
     app()
