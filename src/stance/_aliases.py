@@ -21,13 +21,37 @@ class Mention:
     actor: str
 
 
-def _alias_pattern(alias: str) -> str:
-    escaped = re.escape(alias)
+def _case_variants(alias: str) -> set[str]:
+    """The alias as written and with its first letter's case swapped ("The alliance")."""
     first = alias[0]
-    if first.isalpha():
-        # "the alliance" also matches "The alliance" at the start of a sentence.
-        escaped = f"[{first.upper()}{first.lower()}]" + re.escape(alias[1:])
-    return escaped
+    return {alias, first.upper() + alias[1:], first.lower() + alias[1:]} if first.isalpha() else {alias}
+
+
+def _trie_pattern(strings: set[str]) -> str:
+    """A regular expression matching any of ``strings``, factored as a trie.
+
+    Python's regex engine tries the branches of an alternation one by one; sharing prefixes
+    makes matching hundreds of aliases several times faster than a flat ``a|b|c``.
+    """
+    trie: dict[str, dict] = {}
+    for string in strings:
+        node = trie
+        for char in string:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            # Prefer the longer alias: the optional group is greedy.
+            return f"(?:{body})?"
+        return body
+
+    return build(trie)
 
 
 class AliasTable:
@@ -57,9 +81,9 @@ class AliasTable:
         for official in self.ontology.officials:
             for surface in {official.name, official.short}:
                 self._dated[surface].append(official)
-        surfaces = sorted(set(self._fixed) | set(self._dated), key=len, reverse=True)
-        body = "|".join(_alias_pattern(s) for s in surfaces)
-        self._regex = re.compile(rf"(?<![\w.-])(?:{body})(?![\w-])")
+        surfaces = set(self._fixed) | set(self._dated)
+        variants = set().union(*(_case_variants(s) for s in surfaces))
+        self._regex = re.compile(rf"(?<![\w.-])(?:{_trie_pattern(variants)})(?![\w-])")
         self._lower_lookup = {s.lower(): s for s in surfaces}
 
     def resolve_alias(self, alias: str, when: date | None = None) -> str | None:

@@ -7,9 +7,12 @@ by line, never whole, so memory stays flat on large inputs.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import glob
 import hashlib
+import io
 import json
 import re
 import sys
@@ -125,8 +128,17 @@ def resolve_sources(paths: Sequence[str | Path], input_format: str | None = None
     return files
 
 
-def _binary_lines(handle: IO[bytes], source: str) -> Iterator[tuple[int, bytes]]:
-    """Lines of a binary stream, refusing overlong lines without loading them whole."""
+#: A decoded line: its number, its text and, if it could not be read, the error (the text is
+#: then a best-effort stand-in, so that a CSV row keeps its structure).
+_Line = tuple[int, str, DataError | None]
+
+
+def _binary_lines(handle: IO[bytes], source: str) -> Iterator[tuple[int, bytes | DataError]]:
+    """Lines of a binary stream, refusing overlong lines without loading them whole.
+
+    An overlong line is reported in its place; if the reader goes on (skipping bad records),
+    the rest of that line is read in bounded chunks and dropped, and reading resumes after it.
+    """
     number = 0
     while True:
         chunk = handle.readline(MAX_LINE_BYTES + 1)
@@ -134,33 +146,93 @@ def _binary_lines(handle: IO[bytes], source: str) -> Iterator[tuple[int, bytes]]
             return
         number += 1
         if len(chunk) > MAX_LINE_BYTES:
-            raise DataError(f"line longer than {MAX_LINE_BYTES} bytes; is this a data file?", source, number)
+            yield number, DataError(f"line longer than {MAX_LINE_BYTES} bytes; is this a data file?", source, number)
+            while not chunk.endswith(b"\n"):
+                chunk = handle.readline(MAX_LINE_BYTES + 1)
+                if not chunk:
+                    return
+            continue
         yield number, chunk
 
 
-def _decode(line: bytes, source: str, number: int, encoding: str) -> str:
+def _decode(line: bytes, source: str, number: int, encoding: str) -> tuple[str, DataError | None]:
+    """The line's text, or a best-effort text (NUL and bad bytes replaced) and the error."""
     if b"\x00" in line:
-        raise DataError("NUL byte in line; binary file?", source, number)
+        text = line.replace(b"\x00", b"").decode(encoding, errors="replace")
+        return text, DataError("NUL byte in line; binary file, or UTF-16 (--encoding utf-16)?", source, number)
     try:
-        return line.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"bytes that are not valid {encoding} at column {exc.start + 1}; try --encoding", source, number
-        ) from exc
-    except LookupError as exc:
-        raise DataError(f"unknown encoding {encoding!r}") from exc
+        return line.decode(encoding), None
+    except UnicodeError as exc:
+        column = f" at column {exc.start + 1}" if isinstance(exc, UnicodeDecodeError) else ""
+        return line.decode(encoding, errors="replace"), DataError(
+            f"bytes that are not valid {encoding}{column}; try --encoding", source, number
+        )
 
 
-def _text_lines(handle: IO[bytes], source: str, encoding: str) -> Iterator[tuple[int, str]]:
+def _text_lines(handle: IO[bytes], source: str, encoding: str) -> Iterator[_Line]:
+    """Decoded lines; a line that cannot be decoded carries its error and does not end the file."""
+    if "\n".encode(encoding) != b"\n":  # UTF-16, UTF-32: a line does not end with the byte 0x0A
+        yield from _wide_text_lines(handle, source, encoding)
+        return
     for number, raw in _binary_lines(handle, source):
-        text = _decode(raw, source, number, encoding)
+        if isinstance(raw, DataError):
+            yield number, "\n", raw
+            continue
+        text, error = _decode(raw, source, number, encoding)
         if number == 1:
             text = text.removeprefix("\ufeff")
-        yield number, text
+        yield number, text, error
 
 
-def _iter_jsonl(lines: Iterator[tuple[int, str]], source: str) -> Iterator[Located | DataError]:
-    for number, text in lines:
+# Bytes that a wide decoder cannot decode become this noncharacter, so that the line holding
+# them is known although the decoder reads ahead of the line.
+_BAD_BYTES = "\U0010fffe"
+codecs.register_error("stance.mark", lambda exc: (_BAD_BYTES, exc.end))  # type: ignore[attr-defined]
+
+
+def _wide_text_lines(handle: IO[bytes], source: str, encoding: str) -> Iterator[_Line]:
+    """Lines in an encoding that is not ASCII-compatible, such as Excel's UTF-16 text export."""
+    reader = io.TextIOWrapper(handle, encoding=encoding, errors="stance.mark", newline="\n")
+    number = 0
+    try:
+        while True:
+            try:
+                text = reader.readline(MAX_LINE_BYTES + 1)
+            except UnicodeError as exc:  # e.g. "UTF-16 stream does not start with BOM": no way on
+                yield number + 1, "\n", DataError(f"cannot decode as {encoding}: {exc}", source, number + 1)
+                return
+            if not text:
+                return
+            number += 1
+            if len(text) > MAX_LINE_BYTES:
+                yield number, "\n", DataError(f"line longer than {MAX_LINE_BYTES} characters", source, number)
+                while not text.endswith("\n"):
+                    text = reader.readline(MAX_LINE_BYTES + 1)
+                    if not text:
+                        return
+                continue
+            if number == 1:
+                text = text.removeprefix("\ufeff")
+            error = None
+            if _BAD_BYTES in text:
+                column = text.index(_BAD_BYTES) + 1
+                error = DataError(f"bytes that are not valid {encoding} at character {column}", source, number)
+            elif "\x00" in text:
+                error = DataError("NUL character in line; binary file?", source, number)
+            yield number, text.replace(_BAD_BYTES, "\ufffd").replace("\x00", ""), error
+    finally:
+        with contextlib.suppress(ValueError):  # the stream may be closed already
+            reader.detach()  # the caller owns the byte stream: do not let the wrapper close it
+
+
+_JSON_TYPES = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
+
+
+def _iter_jsonl(lines: Iterator[_Line], source: str) -> Iterator[Located | DataError]:
+    for number, text, error in lines:
+        if error is not None:
+            yield error
+            continue
         if not text.strip():
             continue
         try:
@@ -169,19 +241,24 @@ def _iter_jsonl(lines: Iterator[tuple[int, str]], source: str) -> Iterator[Locat
             yield DataError(f"not valid JSON: {exc.msg} (column {exc.colno})", source, number)
             continue
         if not isinstance(record, dict):
-            yield DataError(f"record is a JSON {type(record).__name__}, not an object", source, number)
+            yield DataError(f"record is a JSON {_JSON_TYPES[type(record)]}, not an object", source, number)
             continue
         yield Located(record, source, number)
 
 
 def _iter_delimited(
-    lines: Iterator[tuple[int, str]], source: str, delimiter: str, text_field: str
+    lines: Iterator[_Line], source: str, delimiter: str, text_field: str
 ) -> Iterator[Located | DataError]:
     line_numbers: list[int] = []
+    # Lines that could not be decoded: the csv reader gets their best-effort text, so that rows
+    # keep their structure, and the row that holds such a line is reported instead of yielded.
+    pending: list[DataError] = []
 
     def feed() -> Iterator[str]:
-        for number, text in lines:
+        for number, text, error in lines:
             line_numbers.append(number)
+            if error is not None:
+                pending.append(error)
             yield text
 
     reader = csv.reader(feed(), delimiter=delimiter)
@@ -190,7 +267,11 @@ def _iter_delimited(
     except StopIteration:
         return
     except csv.Error as exc:
-        yield DataError(f"cannot parse header: {exc}", source, 1)
+        yield DataError(f"cannot parse header: {exc}; the file cannot be read", source, 1)
+        return
+    if pending:
+        error = pending[0]
+        yield DataError(f"cannot read the header: {error.message}", error.source, error.line)
         return
     header = [name.strip() for name in header]
     if text_field not in header:
@@ -205,26 +286,33 @@ def _iter_delimited(
         except StopIteration:
             return
         except csv.Error as exc:
-            yield DataError(f"cannot parse row: {exc}", source, start)
+            yield DataError(f"cannot parse row: {exc}; the rest of the file cannot be read", source, start)
             return
+        if pending:
+            yield pending[0]
+            pending.clear()
+            continue
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
         if len(row) != len(header):
-            yield DataError(f"row has {len(row)} columns, the header {len(header)}", source, start)
+            end = line_numbers[-1] if line_numbers else start
+            span = f" (the row runs over lines {start}-{end}: an unclosed quote?)" if end > start else ""
+            yield DataError(f"row has {len(row)} columns, the header {len(header)}{span}", source, start)
             continue
         yield Located(dict(zip(header, row, strict=True)), source, start)
 
 
-def _iter_txt(
-    lines: Iterator[tuple[int, str]], source: str, text_field: str, mode: TextMode
-) -> Iterator[Located | DataError]:
+def _iter_txt(lines: Iterator[_Line], source: str, text_field: str, mode: TextMode) -> Iterator[Located | DataError]:
     if mode == "lines":
-        for number, text in lines:
-            yield Located({text_field: text.rstrip("\r\n")}, source, number)
+        for number, text, error in lines:
+            yield error if error is not None else Located({text_field: text.rstrip("\r\n")}, source, number)
         return
     body: list[str] = []
     record: dict[str, Any] = {}
-    for number, text in lines:
+    for number, text, error in lines:
+        if error is not None:  # the document is one record: it is bad as a whole
+            yield error
+            return
         if number == 1 and (match := _DATE_LINE.match(text)):
             record["date"] = match.group(1)
             text = text[match.end() :]
@@ -288,8 +376,13 @@ def iter_records(
         that holds no records at all.
     """
     log = skip_log if skip_log is not None else SkipLog()
+    try:
+        "\n".encode(encoding)  # also refuses codecs that are not text encodings, such as 'hex'
+    except LookupError as exc:
+        raise DataError(f"unknown encoding {encoding!r}") from exc
     for source in resolve_sources(paths, input_format):
         fmt = format_for(source, input_format)
+        skipped_before = log.count
         handle, name, owned = _open(source)
         try:
             lines = _text_lines(handle, name, encoding)
@@ -305,7 +398,7 @@ def iter_records(
                     item = next(items)
                 except StopIteration:
                     break
-                except DataError as error:  # a byte-level problem ends the file
+                except DataError as error:  # a reader that cannot go on ends the file
                     if not skip_bad:
                         raise
                     log.add(error)
@@ -319,7 +412,7 @@ def iter_records(
                     continue
                 seen += 1
                 yield item
-            if seen == 0 and log.count == 0:
+            if seen == 0 and log.count == skipped_before:
                 raise DataError("holds no records (empty file?)", name)
         finally:
             if owned:

@@ -11,21 +11,45 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from ._atomic import atomic_write
-from ._errors import StanceError
+from ._data import STDIN, resolve_sources
+from ._errors import DataError, StanceError
 
 RecordFormat = Literal["jsonl", "csv", "json"]
 
 
-def check_output_path(output: str | Path | None, inputs: Sequence[str | Path] = ()) -> None:
-    """Refuse an output that is a folder or one of the inputs (it would be overwritten)."""
+def check_output_path(
+    output: str | Path | None,
+    inputs: Sequence[str | Path] = (),
+    *,
+    input_format: str | None = None,
+    option: str = "--output",
+) -> None:
+    """Refuse an output that is a folder or one of the inputs (it would be overwritten).
+
+    Inputs are expanded as they will be read (folders to their data files of ``input_format``,
+    or of any format; glob patterns to their matches), so an output among them is caught too.
+    """
     if output is None or str(output) == "-":
         return
     path = Path(output)
     if path.is_dir():
-        raise StanceError(f"{path}: is a folder; give a file path for --output")
+        raise StanceError(f"{path}: is a folder; give a file path for {option}")
+    if not path.exists():
+        return
+    target = path.resolve()
+    for source in _input_files(inputs, input_format):
+        if Path(source).resolve() == target:
+            raise StanceError(f"{path}: the output is also an input; choose another {option}")
+
+
+def _input_files(inputs: Sequence[str | Path], input_format: str | None) -> Iterator[str]:
     for source in inputs:
-        if str(source) != "-" and Path(source).exists() and path.exists() and path.resolve() == Path(source).resolve():
-            raise StanceError(f"{path}: the output is also an input; choose another --output")
+        if str(source) == STDIN:
+            continue
+        try:
+            yield from resolve_sources([source], input_format)
+        except DataError:  # a missing input is reported when it is read
+            continue
 
 
 @contextlib.contextmanager

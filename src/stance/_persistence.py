@@ -88,6 +88,21 @@ def _json_safe(value: Any) -> Any:
     return repr(value)
 
 
+class _HashingWriter:
+    """A binary file wrapper that hashes what is written through it."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+        self.sha256 = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.sha256.update(data)
+        return self.handle.write(data)
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+
 def build_manifest(model: Any, **extra: Any) -> dict[str, Any]:
     """The manifest of a fitted model, without the file hash (added on save)."""
     fields = list(model.fields_)
@@ -131,21 +146,26 @@ def save_model(
     fmt = save_as or ("skops" if path.suffix == ".skops" else "joblib")
     content = build_manifest(model, **(manifest or {}))
     content["format"] = fmt
-    with atomic_write(path, "wb") as handle:
+    target = manifest_path(path)
+    # Both files go to temporary files first; only then are both renamed into place, so an
+    # error or an interrupt while writing leaves the previous model and manifest as they were.
+    with atomic_write(path, "wb") as model_handle:
+        writer = _HashingWriter(model_handle)
         if fmt == "skops":
             import skops.io
 
-            handle.write(skops.io.dumps(model))
+            writer.write(skops.io.dumps(model))
         else:
             import joblib
 
-            joblib.dump(model, handle, compress=3)
-    content["model_file"] = path.name
-    content["model_sha256"] = sha256_file(path)
-    target = manifest_path(path)
-    with atomic_write(target) as handle:
-        json.dump(content, handle, indent=2, ensure_ascii=False)
-        handle.write("\n")
+            joblib.dump(model, writer, compress=3)
+        content["model_file"] = path.name
+        content["model_sha256"] = writer.sha256.hexdigest()
+        with atomic_write(target) as manifest_handle:
+            json.dump(content, manifest_handle, indent=2, ensure_ascii=False)
+            manifest_handle.write("\n")
+            # Leaving this block renames the manifest, then the model; a failure before that
+            # removes both temporary files.
     return target
 
 
@@ -155,7 +175,7 @@ def read_manifest(model_path: str | Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ModelError(f"{path}: no manifest beside the model") from exc
+        raise ModelError(f"{path}: no manifest beside the model (--trust-unverified loads it anyway)") from exc
     except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ModelError(f"{path}: unreadable manifest ({exc})") from exc
     if not isinstance(data, dict):

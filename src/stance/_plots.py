@@ -76,3 +76,28 @@ def _save(fig: Any, plt: Any, path: str | Path) -> Path:
         fig.savefig(handle, format="png", dpi=110)
     plt.close(fig)
     return path
+
+
+def position_map_png(positions: Sequence[Any], path: str | Path, title: str = "who stands where") -> Path:
+    """Draw positions as an actor × target heat map: net stance (favor − against) / count."""
+    import numpy as np
+
+    plt = _pyplot()
+    actors = sorted(
+        {p.actor for p in positions}, key=lambda a: -sum(sum(q.counts.values()) for q in positions if q.actor == a)
+    )
+    targets = sorted({p.target for p in positions})
+    grid = np.full((len(actors), len(targets)), np.nan)
+    for p in positions:
+        total = sum(p.counts.values())
+        grid[actors.index(p.actor), targets.index(p.target)] = (p.counts["favor"] - p.counts["against"]) / max(total, 1)
+    fig, ax = plt.subplots(figsize=(1.0 + 0.9 * max(len(targets), 2), 1.0 + 0.4 * max(len(actors), 2)))
+    image = ax.imshow(grid, cmap="RdBu", vmin=-1, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(targets)), targets, rotation=45, ha="right")
+    ax.set_yticks(range(len(actors)), actors)
+    for p in positions:
+        ax.text(targets.index(p.target), actors.index(p.actor), p.stance[:3], ha="center", va="center", fontsize=7)
+    fig.colorbar(image, ax=ax, label="net stance: favor (+1) … against (−1)")
+    ax.set_title(title)
+    fig.tight_layout()
+    return _save(fig, plt, path)

@@ -53,6 +53,20 @@ class SaveAs(StrEnum):
     skops = "skops"
 
 
+class AnalyzeFormat(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class By(StrEnum):
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
 class Profile(StrEnum):
     basic = "basic"
     seeds = "seeds"
@@ -79,6 +93,12 @@ def _handled() -> Iterator[None]:
         raise typer.Exit(130) from None
     except BrokenPipeError:
         raise typer.Exit(0) from None
+    except (OSError, MemoryError, ValueError) as error:
+        # Not a known bad-input case: still one line, the traceback behind --debug.
+        if _state["debug"]:
+            raise
+        _err(f"error: {type(error).__name__}: {error} (run with --debug for the traceback)")
+        raise typer.Exit(1) from None
 
 
 # Options shared by every command that reads data.
@@ -153,7 +173,9 @@ def train(
     given: Annotated[
         list[str] | None, typer.Option("--given", help="An input field the model conditions on. Repeatable.")
     ] = None,
-    cv: Annotated[int, typer.Option("--cv", help="Run grouped K-fold cross-validation first and record it.")] = 0,
+    cv: Annotated[
+        int, typer.Option("--cv", min=0, help="Run grouped K-fold cross-validation first (K >= 2) and record it.")
+    ] = 0,
     save_as: Annotated[SaveAs | None, typer.Option("--save-as", help="joblib or skops (default from --out).")] = None,
     ontology: Annotated[
         list[Path] | None, typer.Option("--ontology", help="Extra ontology JSON (targets, actors). Repeatable.")
@@ -163,25 +185,35 @@ def train(
 ) -> None:
     """Train a model on labelled records and save it with its manifest."""
     with _handled():
+        from ._errors import StanceError
         from ._ontology import DEFAULT_FIELDS
-        from ._persistence import read_manifest
+        from ._output import check_output_path
+        from ._persistence import manifest_path, read_manifest
         from ._train import DEFAULT_DATA
         from ._train import train as train_model
 
+        if cv == 1:
+            raise typer.BadParameter("--cv needs at least 2 folds (or 0 for none)", param_hint="--cv")
         if save_as is not None and out.suffix in (".joblib", ".skops") and out.suffix != f".{save_as.value}":
             out = out.with_suffix(f".{save_as.value}")
-        train_model(
-            data or list(DEFAULT_DATA),
-            out,
-            fields=predict or DEFAULT_FIELDS,
-            given=given or (),
-            text_field=text_field,
-            input_format=input_format.value if input_format else None,
-            encoding=encoding,
-            ontology_files=ontology or (),
-            cv=cv,
-            save_as=save_as.value if save_as else None,
-        )
+        sources = data or list(DEFAULT_DATA)
+        for path in (out, manifest_path(out)):
+            check_output_path(path, sources, input_format=input_format.value if input_format else None, option="--out")
+        try:
+            train_model(
+                sources,
+                out,
+                fields=predict or DEFAULT_FIELDS,
+                given=given or (),
+                text_field=text_field,
+                input_format=input_format.value if input_format else None,
+                encoding=encoding,
+                ontology_files=ontology or (),
+                cv=cv,
+                save_as=save_as.value if save_as else None,
+            )
+        except ValueError as exc:  # e.g. more folds than documents
+            raise StanceError(str(exc)) from exc
         if not quiet:
             manifest = read_manifest(out)
             counts = manifest["training_data"]
@@ -241,26 +273,24 @@ def predict(
     with _handled():
         from ._data import SkipLog, iter_records
         from ._output import check_output_path, open_output, write_records
-        from ._predict import iter_predictions
+        from ._predict import iter_predictions, output_names
 
-        check_output_path(output, input or ())
+        check_output_path(output, input or (), input_format=input_format.value if input_format else None)
         fitted = _load(model, trust_unverified, allow_version_mismatch)
         log = SkipLog()
         records: Any
         if texts:
             records = [{text_field: t} for t in texts]
         else:
-            records = (
-                located.record
-                for located in iter_records(
-                    input or [],
-                    input_format=input_format.value if input_format else None,
-                    text_field=text_field,
-                    encoding=encoding,
-                    skip_bad=skip_bad_records,
-                    skip_log=log,
-                )
+            located_records = iter_records(
+                input or [],
+                input_format=input_format.value if input_format else None,
+                text_field=text_field,
+                encoding=encoding,
+                skip_bad=skip_bad_records,
+                skip_log=log,
             )
+            records = _without_clashes(located_records, output_names(fitted.fields_, prefix))
         predictions = iter_predictions(
             fitted, records, text_field=text_field, prefix=prefix, min_confidence=min_confidence
         )
@@ -275,24 +305,48 @@ def predict(
         _report_skips(log)
 
 
-def _with_progress(items: Iterator[dict[str, Any]], quiet: bool) -> Iterator[dict[str, Any]]:
-    """Show a progress bar with rate on stderr when it is a terminal."""
+def _without_clashes(located_records: Iterator[Any], names: list[str]) -> Iterator[dict[str, Any]]:
+    """The records, refusing one with a field named like a prediction (it would be overwritten)."""
+    from ._errors import DataError
+
+    wanted = set(names)
+    for located in located_records:
+        clash = wanted.intersection(located.record)
+        if clash:
+            name = sorted(clash)[0]
+            raise DataError(
+                f"the input already has a field named '{name}'; use --prefix (e.g. --prefix pred_) "
+                "so that it is not overwritten",
+                located.source,
+                located.line,
+                name,
+            )
+        yield located.record
+
+
+def _with_progress(items: Iterator[Any], quiet: bool, unit: str = "records") -> Iterator[Any]:
+    """Show a progress bar with count and rate on stderr when it is a terminal."""
     if quiet or not sys.stderr.isatty():
         yield from items
         return
+    import time
+
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     columns = (
         SpinnerColumn(),
-        TextColumn("{task.completed} records"),
-        TextColumn("{task.speed} /s"),
+        TextColumn("{task.completed} " + unit),
+        TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
     )
+    start = time.perf_counter()
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("predict", total=None)
-        for item in items:
-            progress.advance(task)
+        task = progress.add_task(unit, total=None, rate="")
+        for count, item in enumerate(items, 1):
+            if count % 64 == 0 or count < 64:
+                elapsed = max(time.perf_counter() - start, 1e-9)
+                progress.update(task, completed=count, rate=f"{count / elapsed:,.0f} {unit}/s")
             yield item
 
 
@@ -313,6 +367,8 @@ def info(
         path = resolve_model_path(model)
         if not path.exists():
             raise ModelError(f"{path}: no model here; train one with `stance train`")
+        if path.is_dir():
+            raise ModelError(f"{path}: is a folder, expected a model file")
         manifest = read_manifest(path)
         if as_json:
             typer.echo(json.dumps(manifest, indent=2, ensure_ascii=False))
@@ -388,7 +444,7 @@ def evaluate(
     input_format: FormatOpt = None,
     text_field: TextFieldOpt = "text",
     encoding: EncodingOpt = "utf-8",
-    errors: Annotated[int, typer.Option("--errors", help="How many of the most confident errors to show.")] = 10,
+    errors: Annotated[int, typer.Option("--errors", min=0, help="How many of the most confident errors to show.")] = 10,
     trust_unverified: TrustOpt = False,
     allow_version_mismatch: VersionOpt = False,
 ) -> None:
@@ -427,9 +483,12 @@ def _write_report(result: dict[str, Any], labelled: Any, fitted: Any, report_dir
     import json
 
     from ._atomic import atomic_write
+    from ._errors import StanceError
     from ._plots import confusion_png, reliability_png
     from ._predict import iter_predictions
 
+    if report_dir.exists() and not report_dir.is_dir():
+        raise StanceError(f"{report_dir}: is a file; give a folder for --report-dir")
     report_dir.mkdir(parents=True, exist_ok=True)
     inputs = [
         {"text": t, **{g: r.get(g) for g in fitted.given}}
@@ -490,6 +549,143 @@ def cross_validate_command(
             typer.echo(json.dumps(scores, indent=2))
         else:
             typer.echo(_format_cv(scores))
+
+
+@app.command()
+def analyze(
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Articles: text files (one each), folders, globs, JSONL/CSV, or '-'.")
+    ] = None,
+    input: InputOpt = None,
+    input_format: FormatOpt = None,
+    text_field: TextFieldOpt = "text",
+    doc_field: Annotated[str, typer.Option("--doc-field", help="The field naming the article.")] = "doc",
+    date_field: Annotated[str, typer.Option("--date-field", help="The field holding the article's date.")] = "date",
+    date: Annotated[
+        str | None, typer.Option("--date", help="Date (YYYY-MM-DD) of articles without one; resolves office-holders.")
+    ] = None,
+    by: Annotated[By | None, typer.Option("--by", help="Also split the map by month, quarter or year.")] = None,
+    min_confidence: Annotated[
+        float | None, typer.Option("--min-confidence", min=0.0, max=1.0, help="Abstain below this stance probability.")
+    ] = None,
+    fmt: Annotated[AnalyzeFormat, typer.Option("--format", "-f", help="Output format.")] = AnalyzeFormat.table,
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Output file; '-' or none for stdout.")] = None,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Draw the actor × target map to this PNG.")] = None,
+    model: ModelOpt = None,
+    encoding: EncodingOpt = "utf-8",
+    skip_bad_records: SkipOpt = False,
+    trust_unverified: TrustOpt = False,
+    allow_version_mismatch: VersionOpt = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or messages on stderr.")] = False,
+) -> None:
+    """Analyse whole articles: each sentence's position and the map of who stands where, with evidence."""
+    sources = list(paths or []) + list(input or [])
+    if not sources:
+        raise typer.BadParameter("give articles as paths or --input PATH (or '-' for stdin)")
+    with _handled():
+        from ._analyze import analyze as analyze_articles
+        from ._data import SkipLog, iter_records
+        from ._output import check_output_path
+
+        check_output_path(output, sources, input_format=input_format.value if input_format else None)
+        fitted = _load(model, trust_unverified, allow_version_mismatch)
+        log = SkipLog()
+        records = (
+            located.record
+            for located in iter_records(
+                sources,
+                input_format=input_format.value if input_format else None,
+                text_field=text_field,
+                encoding=encoding,
+                text_mode="documents",
+                skip_bad=skip_bad_records,
+                skip_log=log,
+            )
+        )
+        result = analyze_articles(
+            _with_progress(records, quiet, "articles"),
+            fitted,
+            date=date,
+            min_confidence=min_confidence,
+            by=by.value if by else None,
+            text_field=text_field,
+            doc_field=doc_field,
+            date_field=date_field,
+        )
+        _write_analysis(result, fmt, output)
+        if plot is not None:
+            from ._plots import position_map_png
+
+            position_map_png(result.positions, plot)
+        if not quiet and result.dates_unknown:
+            _err(
+                f"note: {len(result.dates_unknown)} article(s) without a date; office-holders resolved to the usual one"
+            )
+        _report_skips(log)
+
+
+def _write_analysis(result: Any, fmt: AnalyzeFormat, output: str | None) -> None:
+    import json
+    from dataclasses import asdict
+
+    from ._output import open_output, write_records
+
+    if fmt is AnalyzeFormat.table and output in (None, "-"):
+        _positions_table(result)
+        return
+    with open_output(output) as handle:
+        if fmt is AnalyzeFormat.json:
+            json.dump(result.to_dict(), handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+        elif fmt is AnalyzeFormat.jsonl:
+            write_records((asdict(s) for s in result.sentences), handle, "jsonl")
+        elif fmt is AnalyzeFormat.csv:
+            rows = result.periods or result.positions
+            write_records((_position_row(p) for p in rows), handle, "csv")
+        else:
+            handle.write(_positions_markdown(result))
+
+
+def _position_row(position: Any) -> dict[str, Any]:
+    row = {"period": position.period} if position.period is not None else {}
+    row.update(
+        actor=position.actor,
+        target=position.target,
+        stance=position.stance,
+        **position.counts,
+        confidence=position.confidence,
+        evidence=position.evidence["text"],
+        evidence_doc=position.evidence["doc"],
+    )
+    return row
+
+
+def _positions_markdown(result: Any) -> str:
+    rows = [_position_row(p) for p in (result.periods or result.positions)]
+    if not rows:
+        return "No positions found.\n"
+    header = list(rows[0])
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in rows:
+        lines.append("| " + " | ".join(str(row[k]).replace("|", "\\|") for k in header) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _positions_table(result: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    rows = result.periods or result.positions
+    table = Table(title=f"{len(result.sentences)} sentences, {len(rows)} positions")
+    columns = (["period"] if result.periods else []) + ["actor", "target", "stance", "f/a/n", "conf.", "evidence"]
+    for name in columns:
+        table.add_column(name, overflow="fold", ratio=4 if name == "evidence" else None)
+    for p in rows:
+        cells = [p.period] if result.periods else []
+        counts = f"{p.counts['favor']}/{p.counts['against']}/{p.counts['neutral']}"
+        cells += [p.actor, p.target, p.stance, counts, f"{p.confidence:.2f}", p.evidence["text"]]
+        table.add_row(*cells)
+    Console(width=max(110, min(180, Console().width))).print(table)
 
 
 @data_app.command("check")
