@@ -25,8 +25,8 @@ demo: $(MODEL)
 	  "Ankara's parliament ratified Sweden's accession on Tuesday, ending a 20-month delay." \
 	  "Beijing again warned Washington against arms sales to Taipei, calling them a provocation." \
 	  "The talks in Istanbul resumed on Monday after a two-week pause."
-	@echo "== an example article, one sentence per line"
-	$(BIN)/stance predict --input examples/article.txt --input-format txt
+	@echo "== an example article: each sentence, then who stands where"
+	$(BIN)/stance analyze examples/article.txt --sentences
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

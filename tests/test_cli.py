@@ -165,3 +165,16 @@ def test_debug_shows_the_traceback(tmp_path: Path, monkeypatch) -> None:
     result = invoke("--debug", "predict", "--model", "nope.joblib", "x")
     assert result.exit_code == 1
     assert result.exception is not None
+
+
+def test_the_measured_abstain_threshold_is_the_default(tiny_model_path: Path, tmp_path: Path) -> None:
+    model = tmp_path / "m.joblib"
+    model.write_bytes(tiny_model_path.read_bytes())
+    manifest = json.loads((tiny_model_path.parent / "tiny.joblib.json").read_text())
+    manifest["calibration"] = {"min_confidence": 0.999}
+    (tmp_path / "m.joblib.json").write_text(json.dumps(manifest))
+    text = "NATO allies pledged to keep supplying Kyiv for as long as it takes."
+    abstained = json.loads(invoke("predict", "-m", model, "-f", "json", text).stdout)[0]
+    assert abstained["stance"] == "none"
+    given = json.loads(invoke("predict", "-m", model, "-f", "json", "--min-confidence", "0", text).stdout)[0]
+    assert given["stance"] != "none"

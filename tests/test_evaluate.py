@@ -121,3 +121,21 @@ def test_train_cv_writes_the_scores_into_the_manifest(tiny_path, tmp_path) -> No
     manifest = json.loads((tmp_path / "m.joblib.json").read_text())
     assert manifest["scores"]["cv"]["folds"] == 2
     assert "mean" in manifest["scores"]["cv"]["stance_f_avg"]
+    assert 0.0 <= manifest["calibration"]["ece"] <= 1.0
+    curve = manifest["calibration"]["exact_by_min_confidence"]
+    assert manifest["calibration"]["min_confidence"] in [point["min_confidence"] for point in curve]
+    best = max(point["exact"] for point in curve)
+    assert [p["exact"] for p in curve if p["min_confidence"] == manifest["calibration"]["min_confidence"]] == [best]
+
+
+def test_the_abstain_threshold_is_the_one_that_maximises_exact_match() -> None:
+    from stance._evaluate import choose_min_confidence
+
+    predictions = [
+        {"actor": "NATO", "target": "aid_to_ukraine", "stance": "favor", "stance_p": 0.9},
+        {"actor": "NATO", "target": "aid_to_ukraine", "stance": "favor", "stance_p": 0.3},
+    ]
+    gold = [("NATO", "aid_to_ukraine", "favor"), ("none", "none", "none")]
+    chosen = choose_min_confidence(predictions, gold, FIELDS, grid=(0.0, 0.5, 0.95))
+    assert chosen["min_confidence"] == 0.5
+    assert [p["exact"] for p in chosen["curve"]] == [0.5, 1.0, 0.5]

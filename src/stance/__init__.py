@@ -32,6 +32,10 @@ _EXPORTS = {
     "predict_records": "_predict",
     "iter_predictions": "_predict",
     "score_predictions": "_evaluate",
+    "evaluate": "_evaluate",
+    "analyze": "_analyze",
+    "Analysis": "_analyze",
+    "split_sentences": "_segment",
     "cross_validate": "_evaluate",
     "StanceError": "_errors",
     "DataError": "_errors",
@@ -43,6 +47,7 @@ __all__ = [
     "NONE",
     "ActorNormalizer",
     "AliasTable",
+    "Analysis",
     "DataError",
     "HolderFeatures",
     "LabelledData",
@@ -52,7 +57,9 @@ __all__ = [
     "StanceError",
     "StanceModel",
     "__version__",
+    "analyze",
     "cross_validate",
+    "evaluate",
     "iter_predictions",
     "iter_records",
     "load_labelled",
@@ -62,19 +69,22 @@ __all__ = [
     "read_manifest",
     "save_model",
     "score_predictions",
+    "split_sentences",
     "train",
 ]
 
 if TYPE_CHECKING:
     from ._aliases import AliasTable, Mention
+    from ._analyze import Analysis, analyze
     from ._data import LabelledData, iter_records, load_labelled
     from ._errors import DataError, ModelError, StanceError
-    from ._evaluate import cross_validate, score_predictions
+    from ._evaluate import cross_validate, evaluate, score_predictions
     from ._features import ActorNormalizer, HolderFeatures
     from ._model import StanceModel
     from ._ontology import DEFAULT_FIELDS, NONE, Ontology, load_ontology
     from ._persistence import load_model, read_manifest, save_model
     from ._predict import iter_predictions, predict_records
+    from ._segment import split_sentences
     from ._train import train
 
 

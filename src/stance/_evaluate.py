@@ -104,8 +104,15 @@ def cross_validate(
     groups: Sequence[str],
     *,
     folds: int = 5,
+    return_predictions: bool = False,
 ) -> dict[str, Any]:
     """Cross-validation grouped by article: no ``doc`` on both sides of a split.
+
+    Parameters
+    ----------
+    return_predictions : bool
+        Also return every record's out-of-fold prediction (``predictions``: one dict per
+        record, in input order, with each field, its probability ``<field>_p`` and ``fold``).
 
     Returns
     -------
@@ -116,6 +123,8 @@ def cross_validate(
     from sklearn.base import clone
     from sklearn.model_selection import GroupKFold
 
+    from ._predict import _predict_chunk
+
     labels = np.asarray(y, dtype=object)
     fields = list(model.fields)
     n_groups = len(set(groups))
@@ -123,19 +132,58 @@ def cross_validate(
         raise ValueError(f"{folds}-fold cross-validation needs at least {folds} documents, found {n_groups}")
     per_fold = []
     items = list(X)
-    for train_index, test_index in GroupKFold(n_splits=folds).split(items, labels, groups):
+    predictions: list[dict[str, Any]] = [{} for _ in items]
+    for fold, (train_index, test_index) in enumerate(GroupKFold(n_splits=folds).split(items, labels, groups)):
         fitted = clone(model).fit([items[i] for i in train_index], labels[train_index])
-        predicted = fitted.predict([items[i] for i in test_index])
+        predicted, probability = _predict_chunk(fitted, [items[i] for i in test_index])
         scores = score_predictions(labels[test_index], predicted, fields)
         scores.pop("per_class")
         per_fold.append(scores)
+        if return_predictions:
+            for row, i in enumerate(test_index):
+                record: dict[str, Any] = {"fold": fold}
+                for column, name in enumerate(fields):
+                    record[name] = str(predicted[row, column])
+                    record[f"{name}_p"] = float(probability[row, column])
+                predictions[i] = record
     keys = [k for k in per_fold[0] if k != "n"]
     summary: dict[str, Any] = {"folds": folds}
     for key in keys:
         values = np.array([fold[key] for fold in per_fold if key in fold])
         summary[key] = {"mean": float(values.mean()), "std": float(values.std())}
     summary["per_fold"] = per_fold
+    if return_predictions:
+        summary["predictions"] = predictions
     return summary
+
+
+def choose_min_confidence(
+    predictions: Sequence[dict[str, Any]],
+    gold: Sequence[Sequence[str]],
+    fields: Sequence[str],
+    grid: Sequence[float] = tuple(np.round(np.arange(0.0, 0.81, 0.05), 2)),
+) -> dict[str, Any]:
+    """The abstain threshold that maximises exact match on out-of-fold predictions.
+
+    Returns the chosen ``min_confidence`` and the exact match at every threshold of ``grid``
+    (abstaining turns a record whose stance probability is below the threshold into none).
+    """
+    from ._predict import confidence_field
+
+    conf_name = confidence_field(fields)
+    gold_rows = [tuple(g) for g in gold]
+    none_row = tuple(NONE for _ in fields)
+    curve = []
+    for threshold in grid:
+        right = 0
+        for record, truth in zip(predictions, gold_rows, strict=True):
+            row = tuple(record[name] for name in fields)
+            if record[f"{conf_name}_p"] < threshold:
+                row = none_row
+            right += row == truth
+        curve.append({"min_confidence": float(threshold), "exact": right / max(len(gold_rows), 1)})
+    best = max(curve, key=lambda point: (point["exact"], -point["min_confidence"]))
+    return {"min_confidence": best["min_confidence"], "curve": curve}
 
 
 def calibration(confidence: Sequence[float], correct: Sequence[bool], bins: int = 10) -> dict[str, Any]:

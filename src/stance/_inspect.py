@@ -89,23 +89,17 @@ def out_of_fold(model: Any, data: Any, *, folds: int = 5, prefix: str = "pred_")
     folds); each record gets the number of its ``fold``. ``model`` is cloned per fold: its
     parameters count, not any fit it holds.
     """
-    from sklearn.base import clone
-    from sklearn.model_selection import GroupKFold
+    from ._evaluate import cross_validate
 
-    from ._predict import iter_predictions
-
-    groups = data.groups
-    if len(set(groups)) < folds:
-        raise ValueError(f"{folds}-fold cross-validation needs at least {folds} documents, found {len(set(groups))}")
-    labels = np.asarray(data.labels, dtype=object)
-    items = data.model_input()
-    result: list[dict[str, Any] | None] = [None] * len(data)
-    for fold, (train_index, test_index) in enumerate(GroupKFold(n_splits=folds).split(items, labels, groups)):
-        fitted = clone(model).fit([items[i] for i in train_index], labels[train_index])
-        predicted = iter_predictions(fitted, _inputs(fitted, data, test_index), prefix=prefix)
-        for i, record in zip(test_index, predicted, strict=True):
-            result[i] = {**record, "doc": groups[i], "fold": fold}
-    return [record for record in result if record is not None]
+    scores = cross_validate(model, data.model_input(), data.labels, data.groups, folds=folds, return_predictions=True)
+    records = []
+    for i, predicted in enumerate(scores["predictions"]):
+        record = dict(_inputs(model, data, [i])[0])
+        for name in model.fields:
+            record[f"{prefix}{name}"] = predicted[name]
+            record[f"{prefix}{name}_p"] = round(predicted[f"{name}_p"], 4)
+        records.append({**record, "doc": data.groups[i], "fold": predicted["fold"]})
+    return records
 
 
 def predicted_labels(

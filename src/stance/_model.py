@@ -54,6 +54,11 @@ class StanceModel(ClassifierMixin, BaseEstimator):
         Replace actor mentions by actor-id tokens before word n-grams.
     holder_features : bool
         Add the holder and direction tokens of :class:`~stance.HolderFeatures`.
+    cascade : bool
+        When predicting actor, target and stance: train the actor and target classifiers on
+        the sentences that hold a position only, and gate them by the stance classifier's
+        probability of ``none`` (their ``none`` column is that probability). Without it, each
+        field's classifier also learns ``none`` on its own.
     enforce_none : bool
         When predicting actor, target and stance: a stance of ``none`` makes actor and target
         ``none``, and a position gets the most probable actor and target other than ``none``
@@ -88,6 +93,7 @@ class StanceModel(ClassifierMixin, BaseEstimator):
         max_features: int | None = None,
         normalize_actors: bool = True,
         holder_features: bool = True,
+        cascade: bool = False,
         enforce_none: bool = True,
         max_iter: int = 2000,
         random_state: int = 0,
@@ -103,6 +109,7 @@ class StanceModel(ClassifierMixin, BaseEstimator):
         self.max_features = max_features
         self.normalize_actors = normalize_actors
         self.holder_features = holder_features
+        self.cascade = cascade
         self.enforce_none = enforce_none
         self.max_iter = max_iter
         self.random_state = random_state
@@ -226,10 +233,14 @@ class StanceModel(ClassifierMixin, BaseEstimator):
         if self.given:
             self.given_encoder_ = OneHotEncoder(handle_unknown="ignore").fit(np.asarray(given_values, dtype=object))
         matrix = self._transform(texts, given_values)
+        self.fields_ = tuple(fields)
+        gated = self._gated_fields(labels)
+        position = labels[:, fields.index("stance")] != NONE if gated else None
         self.estimators_ = []
         for column in range(len(fields)):
             target = labels[:, column].astype(str)
-            if len(np.unique(target)) < 2:
+            rows = position if column in gated else slice(None)
+            if len(np.unique(target[rows])) < 2:
                 raise ValueError(f"field {fields[column]!r} has a single label; nothing to learn")
             classifier = LogisticRegression(
                 C=self.C,
@@ -237,9 +248,12 @@ class StanceModel(ClassifierMixin, BaseEstimator):
                 max_iter=self.max_iter,
                 random_state=self.random_state,
             )
-            self.estimators_.append(classifier.fit(matrix, target))
-        self.classes_ = [est.classes_ for est in self.estimators_]
-        self.fields_ = tuple(fields)
+            self.estimators_.append(classifier.fit(matrix[rows], target[rows]))
+        self.gated_ = tuple(sorted(gated))
+        self.classes_ = [
+            np.sort(np.append(est.classes_, NONE)) if column in gated else est.classes_
+            for column, est in enumerate(self.estimators_)
+        ]
         self.n_features_in_ = 1
         return self
 
@@ -254,7 +268,16 @@ class StanceModel(ClassifierMixin, BaseEstimator):
         if not texts:
             return [np.zeros((0, len(c))) for c in self.classes_]
         matrix = self._transform(texts, given_values)
-        return [est.predict_proba(matrix) for est in self.estimators_]
+        probas = [est.predict_proba(matrix) for est in self.estimators_]
+        if getattr(self, "gated_", ()):
+            stance = self.fields_.index("stance")
+            p_none = probas[stance][:, list(self.classes_[stance]).index(NONE)]
+            for column in self.gated_:
+                # P(label) = P(position) * P(label | position); P(none) = P(stance is none).
+                inner = probas[column] * (1.0 - p_none)[:, None]
+                at = int(np.searchsorted(self.classes_[column], NONE))
+                probas[column] = np.insert(inner, at, p_none, axis=1)
+        return probas
 
     def predict(self, X: Any) -> np.ndarray:
         """Labels of shape (n, k), columns in the order of ``fields``."""
@@ -273,6 +296,15 @@ class StanceModel(ClassifierMixin, BaseEstimator):
         if self._enforces_none():
             self._apply_none_rule(labels, chosen, probas)
         return labels, chosen
+
+    def _gated_fields(self, labels: np.ndarray) -> set[int]:
+        """Columns trained on positions only (cascade), given the gold labels."""
+        fields = list(self.fields)
+        if not (self.cascade and set(DEFAULT_FIELDS) <= set(fields)):
+            return set()
+        if not (labels[:, fields.index("stance")] == NONE).any():
+            return set()
+        return {fields.index("actor"), fields.index("target")}
 
     def _enforces_none(self) -> bool:
         return (

@@ -183,6 +183,20 @@ def read_manifest(model_path: str | Path) -> dict[str, Any]:
     return data
 
 
+def default_min_confidence(model_path: str | Path | None = None) -> float | None:
+    """The abstain threshold measured for a model (``stance train --cv``), if its manifest has one.
+
+    A threshold of 0 (abstaining never helped out of fold) and a model trained without
+    cross-validation both give ``None``: no abstention.
+    """
+    try:
+        manifest = read_manifest(resolve_model_path(model_path))
+    except ModelError:
+        return None
+    value = manifest.get("calibration", {}).get("min_confidence")
+    return float(value) if value else None
+
+
 def _check_versions(manifest: dict[str, Any], path: Path) -> None:
     saved = manifest.get("versions", {}).get("scikit-learn")
     installed = library_versions().get("scikit-learn")

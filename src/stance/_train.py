@@ -61,8 +61,9 @@ def train(
     ontology_files : sequence of path
         Extra ontology files (targets, stances, actors) added to ANNOTATION.md's.
     cv : int
-        If at least 2, run grouped ``cv``-fold cross-validation first and record it in the
-        manifest.
+        If at least 2, run grouped ``cv``-fold cross-validation first and record in the
+        manifest its scores, the calibration error of the stance probability (ECE) and the
+        abstain threshold that maximised exact match out of fold.
     save_as : {'joblib', 'skops'}, optional
         File format; inferred from ``out``'s extension when omitted.
     **params
@@ -99,11 +100,29 @@ def train(
         },
     }
     if cv >= 2:
-        from ._evaluate import cross_validate
+        from ._evaluate import calibration, choose_min_confidence, cross_validate
+        from ._predict import confidence_field
 
-        scores = cross_validate(model, labelled.model_input(), labelled.labels, labelled.groups, folds=cv)
+        scores = cross_validate(
+            model, labelled.model_input(), labelled.labels, labelled.groups, folds=cv, return_predictions=True
+        )
         scores.pop("per_fold")
+        predictions = scores.pop("predictions")
         manifest["scores"] = {"cv": scores}
+        conf_name = confidence_field(model.fields)
+        column = list(model.fields).index(conf_name)
+        reliability = calibration(
+            [p[f"{conf_name}_p"] for p in predictions],
+            [p[conf_name] == gold[column] for p, gold in zip(predictions, labelled.labels, strict=True)],
+        )
+        threshold = choose_min_confidence(predictions, labelled.labels, model.fields)
+        manifest["calibration"] = {
+            "field": conf_name,
+            "ece": reliability["ece"],
+            "bins": reliability["bins"],
+            "min_confidence": threshold["min_confidence"],
+            "exact_by_min_confidence": threshold["curve"],
+        }
     model.fit(labelled.model_input(), labelled.labels)
     if out is not None:
         save_model(model, out, manifest=manifest, save_as=save_as)

@@ -157,6 +157,15 @@ def _load(model: Path | None, trust: bool, allow_version: bool) -> Any:
     return load_model(model, trust_unverified=trust, allow_version_mismatch=allow_version)
 
 
+def _min_confidence(given: float | None, model: Path | None) -> float | None:
+    """The abstain threshold: the one given, else the one measured for the model (see train --cv)."""
+    if given is not None:
+        return given
+    from ._persistence import default_min_confidence
+
+    return default_min_confidence(model)
+
+
 @app.command()
 def train(
     data: Annotated[
@@ -259,7 +268,12 @@ def predict(
     prefix: Annotated[str, typer.Option("--prefix", help="Prefix for the predicted field names.")] = "",
     min_confidence: Annotated[
         float | None,
-        typer.Option("--min-confidence", min=0.0, max=1.0, help="Abstain (all none) below this stance probability."),
+        typer.Option(
+            "--min-confidence",
+            min=0.0,
+            max=1.0,
+            help="Abstain (all none) below this stance probability; default: the model's measured threshold.",
+        ),
     ] = None,
     encoding: EncodingOpt = "utf-8",
     skip_bad_records: SkipOpt = False,
@@ -292,7 +306,7 @@ def predict(
             )
             records = _without_clashes(located_records, output_names(fitted.fields_, prefix))
         predictions = iter_predictions(
-            fitted, records, text_field=text_field, prefix=prefix, min_confidence=min_confidence
+            fitted, records, text_field=text_field, prefix=prefix, min_confidence=_min_confidence(min_confidence, model)
         )
         predictions = _with_progress(predictions, quiet)
         if fmt is PredictFormat.table:
@@ -439,7 +453,13 @@ def evaluate(
         Path | None, typer.Option("--report-dir", help="Write confusion matrices and a reliability diagram (PNG) here.")
     ] = None,
     min_confidence: Annotated[
-        float | None, typer.Option("--min-confidence", min=0.0, max=1.0, help="Abstain below this stance probability.")
+        float | None,
+        typer.Option(
+            "--min-confidence",
+            min=0.0,
+            max=1.0,
+            help="Abstain below this stance probability; default: the model's measured threshold.",
+        ),
     ] = None,
     input_format: FormatOpt = None,
     text_field: TextFieldOpt = "text",
@@ -456,7 +476,8 @@ def evaluate(
 
         fitted = _load(model, trust_unverified, allow_version_mismatch)
         labelled = _load_labelled_for(fitted, data, input_format, text_field, encoding)
-        result = evaluate_model(fitted, labelled, min_confidence=min_confidence, n_errors=errors)
+        threshold = _min_confidence(min_confidence, model)
+        result = evaluate_model(fitted, labelled, min_confidence=threshold, n_errors=errors)
         if report_dir is not None:
             _write_report(result, labelled, fitted, report_dir)
         if fmt is ReportFormat.json:
@@ -566,11 +587,20 @@ def analyze(
     ] = None,
     by: Annotated[By | None, typer.Option("--by", help="Also split the map by month, quarter or year.")] = None,
     min_confidence: Annotated[
-        float | None, typer.Option("--min-confidence", min=0.0, max=1.0, help="Abstain below this stance probability.")
+        float | None,
+        typer.Option(
+            "--min-confidence",
+            min=0.0,
+            max=1.0,
+            help="Abstain below this stance probability; default: the model's measured threshold.",
+        ),
     ] = None,
     fmt: Annotated[AnalyzeFormat, typer.Option("--format", "-f", help="Output format.")] = AnalyzeFormat.table,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Output file; '-' or none for stdout.")] = None,
     plot: Annotated[Path | None, typer.Option("--plot", help="Draw the actor × target map to this PNG.")] = None,
+    sentences: Annotated[
+        bool, typer.Option("--sentences", help="With --format table: also list every sentence's prediction.")
+    ] = False,
     model: ModelOpt = None,
     encoding: EncodingOpt = "utf-8",
     skip_bad_records: SkipOpt = False,
@@ -606,13 +636,13 @@ def analyze(
             _with_progress(records, quiet, "articles"),
             fitted,
             date=date,
-            min_confidence=min_confidence,
+            min_confidence=_min_confidence(min_confidence, model),
             by=by.value if by else None,
             text_field=text_field,
             doc_field=doc_field,
             date_field=date_field,
         )
-        _write_analysis(result, fmt, output)
+        _write_analysis(result, fmt, output, sentences)
         if plot is not None:
             from ._plots import position_map_png
 
@@ -624,13 +654,15 @@ def analyze(
         _report_skips(log)
 
 
-def _write_analysis(result: Any, fmt: AnalyzeFormat, output: str | None) -> None:
+def _write_analysis(result: Any, fmt: AnalyzeFormat, output: str | None, sentences: bool = False) -> None:
     import json
     from dataclasses import asdict
 
     from ._output import open_output, write_records
 
     if fmt is AnalyzeFormat.table and output in (None, "-"):
+        if sentences:
+            _sentences_table(result)
         _positions_table(result)
         return
     with open_output(output) as handle:
@@ -669,6 +701,19 @@ def _positions_markdown(result: Any) -> str:
     for row in rows:
         lines.append("| " + " | ".join(str(row[k]).replace("|", "\\|") for k in header) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _sentences_table(result: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="sentences")
+    for name in ("doc", "#", "sentence", "actor", "target", "stance"):
+        table.add_column(name, overflow="fold", ratio=5 if name == "sentence" else None)
+    for s in result.sentences:
+        stance = f"{s.stance} ({s.probabilities['stance']:.2f})"
+        table.add_row(s.doc, str(s.index), s.text, s.actor, s.target, stance)
+    Console(width=max(110, min(180, Console().width))).print(table)
 
 
 def _positions_table(result: Any) -> None:
