@@ -40,11 +40,15 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
+BENCHMARKS := public ablation speed
+
 bench-quick: $(STAMP)
-	$(BIN)/python benchmarks/run.py --quick
+	for b in $(BENCHMARKS); do $(BIN)/python benchmarks/$$b.py --quick || exit 1; done
+	$(BIN)/python benchmarks/segmentation.py
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	for b in $(BENCHMARKS); do $(BIN)/python benchmarks/$$b.py || exit 1; done
+	$(BIN)/python benchmarks/segmentation.py
 
 # Re-pin the dependencies after changing pyproject.toml (commit constraints.txt).
 lock: $(STAMP)

@@ -29,6 +29,7 @@ KEYS = ("exact", "actor_acc", "target_acc", "stance_f_avg", "stance_macro_f1", "
 VARIANTS: dict[str, dict[str, Any]] = {
     "default": {},
     "cascade (actor/target on positions, gated)": {"cascade": True},
+    "split views (target/stance blind to actor ids)": {"views": "split"},
     "no holder/direction tokens": {"holder_features": False},
     "no actor normalisation": {"normalize_actors": False},
     "no char n-grams": {"char_ngram_range": None},

@@ -73,3 +73,8 @@ def test_users_add_actors_and_targets_without_touching_code(tmp_path: Path) -> N
     assert "arctic_council" in ontology.targets
     assert "nato_enlargement" in ontology.targets
     assert [m.actor for m in AliasTable(ontology).find("Oslo and Store agreed")] == ["Norway", "Norway"]
+
+
+def test_names_that_contain_an_alias_but_name_no_actor_are_skipped(table: AliasTable) -> None:
+    found = table.find("The Washington Post reported that Washington backed the bid.")
+    assert [(m.alias, m.actor) for m in found] == [("Washington", "United States")]

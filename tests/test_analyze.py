@@ -141,3 +141,20 @@ def test_the_command_reads_a_folder_and_writes_every_format(tiny_model_path: Pat
 def test_the_command_needs_input() -> None:
     result = runner.invoke(app, ["analyze"])
     assert result.exit_code == 2
+
+
+def test_a_folder_of_1000_articles_is_analysed_with_a_progress_bar(tiny_model_path: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    for i in range(1000):
+        (folder / f"a{i:04d}.txt").write_text(
+            f"date 2024-{i % 12 + 1:02d}-01\nWashington backed the bid, officials said. Talks resume on day {i}.\n"
+        )
+    out = tmp_path / "map.csv"
+    result = runner.invoke(
+        app, ["analyze", str(folder), "-m", str(tiny_model_path), "-f", "csv", "-o", str(out), "--progress"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "1000 articles" in result.stderr
+    assert "articles/s" in result.stderr
+    assert out.read_text().splitlines()[0].startswith("actor,target,stance")

@@ -139,3 +139,23 @@ def test_the_abstain_threshold_is_the_one_that_maximises_exact_match() -> None:
     chosen = choose_min_confidence(predictions, gold, FIELDS, grid=(0.0, 0.5, 0.95))
     assert chosen["min_confidence"] == 0.5
     assert [p["exact"] for p in chosen["curve"]] == [0.5, 1.0, 0.5]
+
+
+def test_evaluate_works_for_a_model_with_another_text_field_and_given_fields(tmp_path) -> None:
+    rows = [
+        ("Tweet", "Target", "Stance"),
+        *[(f"I love them {i}", "cats", "FAVOR") for i in range(4)],
+        *[(f"I hate them {i}", "cats", "AGAINST") for i in range(4)],
+        *[(f"They are great {i}", "dogs", "FAVOR") for i in range(4)],
+        *[(f"They are awful {i}", "dogs", "AGAINST") for i in range(4)],
+    ]
+    data = tmp_path / "tweets.tsv"
+    data.write_text("\n".join("\t".join(r) for r in rows) + "\n")
+    model = tmp_path / "m.joblib"
+    common = ["--data", str(data), "--input-format", "tsv", "--text-field", "Tweet"]
+    result = runner.invoke(app, ["train", *common, "--out", str(model), "--predict", "Stance", "--given", "Target"])
+    assert result.exit_code == 0, result.stderr
+    result = runner.invoke(app, ["evaluate", *common, "--model", str(model), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    scores = json.loads(result.stdout)
+    assert 0.0 <= scores["stance_f_avg"] <= 1.0

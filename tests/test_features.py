@@ -60,6 +60,7 @@ def test_mentions_become_actor_tokens() -> None:
         ("Washington accused Pyongyang of sending troops.", {"accused=north_korea"}),
         ("Such a step would be dangerous, the Kremlin said.", {"speaker=russia", "trailing_attribution"}),
         ("According to Ankara, the bid can wait.", {"speaker=turkey"}),
+        ("Kyiv will never cede Crimea to Moscow, the president's office said.", {"no_speaker"}),
         ("Berlin no longer opposes the deliveries.", {"neg_no_longer", "pol=negated_neg"}),
         ("Hungary will not ratify until Stockholm acts.", {"cond=until"}),
         ("Prices rose again.", {"no_actor", "no_speaker"}),

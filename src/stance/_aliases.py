@@ -81,7 +81,10 @@ class AliasTable:
         for official in self.ontology.officials:
             for surface in {official.name, official.short}:
                 self._dated[surface].append(official)
-        surfaces = set(self._fixed) | set(self._dated)
+        # Names that contain an alias but name no actor ("the Washington Post") match as a
+        # whole, being longer, and resolve to nothing.
+        self._blocked = set(self.ontology.not_actors)
+        surfaces = set(self._fixed) | set(self._dated) | self._blocked
         variants = set().union(*(_case_variants(s) for s in surfaces))
         self._regex = re.compile(rf"(?<![\w.-])(?:{_trie_pattern(variants)})(?![\w-])")
         self._lower_lookup = {s.lower(): s for s in surfaces}
@@ -89,6 +92,8 @@ class AliasTable:
     def resolve_alias(self, alias: str, when: date | None = None) -> str | None:
         """The actor id that ``alias`` stands for on date ``when`` (``None`` if unknown)."""
         surface = self._lower_lookup.get(alias.lower(), alias)
+        if surface in self._blocked:
+            return None
         holders = self._dated.get(surface)
         if holders:
             if when is not None:

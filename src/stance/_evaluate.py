@@ -222,6 +222,7 @@ def evaluate_predictions(
     *,
     n_errors: int = 20,
     prefix: str = "pred_",
+    text_field: str = "text",
 ) -> dict[str, Any]:
     """Scores, calibration of the stance confidence, and the most confident errors.
 
@@ -241,7 +242,7 @@ def evaluate_predictions(
     wrong.sort(key=lambda i: -confidence[i])
     result["confident_errors"] = [
         {
-            "text": records[i].get("text", ""),
+            "text": records[i].get(text_field, ""),
             "gold": dict(zip(fields, gold[i], strict=True)),
             "predicted": dict(zip(fields, pred[i], strict=True)),
             "confidence": confidence[i],
@@ -268,9 +269,12 @@ def evaluate(
     fields = list(model.fields_)
     if list(data.fields) != fields:
         raise ValueError(f"the data has fields {list(data.fields)}, the model predicts {fields}")
+    text_field = getattr(model, "text_field", "text")
     inputs = [
-        {"text": text, **{g: record.get(g) for g in model.given}}
+        {text_field: text, **{g: record.get(g) for g in model.given}}
         for text, record in zip(data.texts, data.records, strict=True)
     ]
-    records = list(iter_predictions(model, inputs, prefix="pred_", min_confidence=min_confidence))
-    return evaluate_predictions(records, data.labels, fields, n_errors=n_errors)
+    records = list(
+        iter_predictions(model, inputs, text_field=text_field, prefix="pred_", min_confidence=min_confidence)
+    )
+    return evaluate_predictions(records, data.labels, fields, n_errors=n_errors, text_field=text_field)

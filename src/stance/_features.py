@@ -94,6 +94,9 @@ _ROLE_TITLES = frozenset(
 )
 
 
+_CLAUSE_MARKS = frozenset({",", '"', "“", "”", ";", ":", "—", "–"})
+
+
 def actor_token(actor: str) -> str:
     """The token that stands for ``actor`` in normalised text (``actor_united_states``)."""
     return "actor_" + re.sub(r"\W+", "_", actor.lower()).strip("_")
@@ -117,10 +120,14 @@ class _TextTransformer(TransformerMixin, BaseEstimator):
     extra_aliases : mapping of str to list of str, optional
         Aliases added to the default ontology's table, by actor id (plain data, so that the
         fitted transformer pickles and serialises with skops).
+    generic : bool
+        Mark that an actor is mentioned, but not which one: for the target and stance, which
+        should not depend on who holds the position.
     """
 
-    def __init__(self, extra_aliases: Mapping[str, Sequence[str]] | None = None) -> None:
+    def __init__(self, extra_aliases: Mapping[str, Sequence[str]] | None = None, generic: bool = False) -> None:
         self.extra_aliases = extra_aliases
+        self.generic = generic
 
     def fit(self, X: Iterable[str], y: Any = None) -> _TextTransformer:
         """Check the input; nothing is learnt."""
@@ -161,7 +168,7 @@ class ActorNormalizer(_TextTransformer):
         parts, last = [], 0
         for mention in mentions:
             parts.append(text[last : mention.start])
-            parts.append(f" {actor_token(mention.actor)} ")
+            parts.append(" actor_any " if self.generic else f" {actor_token(mention.actor)} ")
             last = mention.end
         parts.append(text[last:])
         return "".join(parts)
@@ -183,8 +190,13 @@ def _slug(actor: str) -> str:
     return actor_token(actor)[len("actor_") :]
 
 
-def holder_tokens(text: str, mentions: Sequence[Mention]) -> list[str]:
-    """Feature tokens describing who speaks, whose position is reported, and its direction."""
+def holder_tokens(text: str, mentions: Sequence[Mention], generic: bool = False) -> list[str]:
+    """Feature tokens describing who speaks, whose position is reported, and its direction.
+
+    With ``generic``, the roles are kept but not which actor fills them (``speaker=any``).
+    """
+    if generic:
+        mentions = [Mention(m.start, m.end, m.alias, "any") for m in mentions]
     tokens = _tokens_with_actors(text, mentions)
     words = [w for w, _ in tokens]
     actors = [(i, a) for i, (_, a) in enumerate(tokens) if a is not None]
@@ -202,7 +214,10 @@ def holder_tokens(text: str, mentions: Sequence[Mention]) -> list[str]:
     speaker_verb = -1
     for i, word in enumerate(words):
         if word in REPORTING_VERBS:
-            left = [(j, a) for j, a in actors if i - 8 <= j < i]
+            # The speaker stands between the verb and the nearest comma or quote before it
+            # ("Kyiv will not cede Crimea to Moscow, the president's office said").
+            stop = max((j for j in range(max(0, i - 8), i) if words[j] in _CLAUSE_MARKS), default=i - 9)
+            left = [(j, a) for j, a in actors if max(i - 8, stop) < j < i]
             right = [(j, a) for j, a in actors if i < j <= i + 4]
             if left:
                 speaker, speaker_verb = left[-1][1], i
@@ -270,4 +285,4 @@ class HolderFeatures(_TextTransformer):
     """
 
     def _one(self, text: str, table: AliasTable) -> str:
-        return " ".join(holder_tokens(text, table.find(text)))
+        return " ".join(holder_tokens(text, table.find(text), self.generic))

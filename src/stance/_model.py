@@ -54,6 +54,11 @@ class StanceModel(ClassifierMixin, BaseEstimator):
         Replace actor mentions by actor-id tokens before word n-grams.
     holder_features : bool
         Add the holder and direction tokens of :class:`~stance.HolderFeatures`.
+    views : {'shared', 'split'}
+        ``shared``: one feature set for every field. ``split``: the actor classifier sees actor
+        mentions by id; the target and stance classifiers see only that an actor is
+        mentioned ("actor_any"), so that they learn the wording of a position rather than
+        which actors tend to hold it.
     cascade : bool
         When predicting actor, target and stance: train the actor and target classifiers on
         the sentences that hold a position only, and gate them by the stance classifier's
@@ -93,6 +98,7 @@ class StanceModel(ClassifierMixin, BaseEstimator):
         max_features: int | None = None,
         normalize_actors: bool = True,
         holder_features: bool = True,
+        views: str = "shared",
         cascade: bool = False,
         enforce_none: bool = True,
         max_iter: int = 2000,
@@ -109,6 +115,7 @@ class StanceModel(ClassifierMixin, BaseEstimator):
         self.max_features = max_features
         self.normalize_actors = normalize_actors
         self.holder_features = holder_features
+        self.views = views
         self.cascade = cascade
         self.enforce_none = enforce_none
         self.max_iter = max_iter
@@ -143,10 +150,10 @@ class StanceModel(ClassifierMixin, BaseEstimator):
             values.append([str(item[name]) for name in given])
         return texts, values
 
-    def _build_features(self) -> FeatureUnion:
+    def _build_features(self, generic: bool = False) -> FeatureUnion:
         word_steps: list[tuple[str, Any]] = []
-        if self.normalize_actors:
-            word_steps.append(("actors", ActorNormalizer()))
+        if self.normalize_actors or generic:
+            word_steps.append(("actors", ActorNormalizer(generic=generic)))
         word_steps.append(
             (
                 "tfidf",
@@ -161,18 +168,16 @@ class StanceModel(ClassifierMixin, BaseEstimator):
         )
         parts: list[tuple[str, Any]] = [("word", Pipeline(word_steps))]
         if self.char_ngram_range is not None:
+            char = TfidfVectorizer(
+                analyzer="char_wb",
+                ngram_range=self.char_ngram_range,
+                sublinear_tf=True,
+                min_df=max(self.min_df, 2),
+                max_features=self.max_features,
+                dtype=np.float32,
+            )
             parts.append(
-                (
-                    "char",
-                    TfidfVectorizer(
-                        analyzer="char_wb",
-                        ngram_range=self.char_ngram_range,
-                        sublinear_tf=True,
-                        min_df=max(self.min_df, 2),
-                        max_features=self.max_features,
-                        dtype=np.float32,
-                    ),
-                )
+                ("char", Pipeline([("actors", ActorNormalizer(generic=True)), ("tfidf", char)]) if generic else char)
             )
         if self.holder_features:
             parts.append(
@@ -180,7 +185,7 @@ class StanceModel(ClassifierMixin, BaseEstimator):
                     "holder",
                     Pipeline(
                         [
-                            ("roles", HolderFeatures()),
+                            ("roles", HolderFeatures(generic=generic)),
                             (
                                 "tfidf",
                                 TfidfVectorizer(
@@ -193,8 +198,18 @@ class StanceModel(ClassifierMixin, BaseEstimator):
             )
         return FeatureUnion(parts)
 
-    def _transform(self, texts: list[str], given_values: list[list[str]] | None) -> sp.csr_matrix:
-        matrix = self.features_.transform(texts)
+    def _field_matrices(self, texts: list[str], given_values: list[list[str]] | None) -> list[sp.csr_matrix]:
+        """The feature matrix each field's classifier sees (shared, or split by view)."""
+        matrix = self._transform(texts, given_values, self.features_)
+        if getattr(self, "generic_features_", None) is None:
+            return [matrix] * len(self.fields_)
+        generic = self._transform(texts, given_values, self.generic_features_)
+        return [matrix if name == "actor" else generic for name in self.fields_]
+
+    def _transform(
+        self, texts: list[str], given_values: list[list[str]] | None, features: FeatureUnion | None = None
+    ) -> sp.csr_matrix:
+        matrix = (features if features is not None else self.features_).transform(texts)
         if self.given_encoder_ is None or given_values is None:
             return sp.csr_matrix(matrix)
         onehot = self.given_encoder_.transform(np.asarray(given_values, dtype=object))
@@ -228,12 +243,16 @@ class StanceModel(ClassifierMixin, BaseEstimator):
             raise ValueError(f"y has shape {labels.shape}, expected ({len(texts)}, {len(fields)}) for fields {fields}")
         if len(texts) == 0:
             raise ValueError("cannot fit on no data")
+        if self.views not in ("shared", "split"):
+            raise ValueError(f"views must be 'shared' or 'split', not {self.views!r}")
+        self.fields_ = tuple(fields)
         self.features_ = self._build_features().fit(texts)
+        split = self.views == "split" and "actor" in fields and len(fields) > 1
+        self.generic_features_ = self._build_features(generic=True).fit(texts) if split else None
         self.given_encoder_ = None
         if self.given:
             self.given_encoder_ = OneHotEncoder(handle_unknown="ignore").fit(np.asarray(given_values, dtype=object))
-        matrix = self._transform(texts, given_values)
-        self.fields_ = tuple(fields)
+        matrices = self._field_matrices(texts, given_values)
         gated = self._gated_fields(labels)
         position = labels[:, fields.index("stance")] != NONE if gated else None
         self.estimators_ = []
@@ -248,7 +267,7 @@ class StanceModel(ClassifierMixin, BaseEstimator):
                 max_iter=self.max_iter,
                 random_state=self.random_state,
             )
-            self.estimators_.append(classifier.fit(matrix[rows], target[rows]))
+            self.estimators_.append(classifier.fit(matrices[column][rows], target[rows]))
         self.gated_ = tuple(sorted(gated))
         self.classes_ = [
             np.sort(np.append(est.classes_, NONE)) if column in gated else est.classes_
@@ -267,8 +286,8 @@ class StanceModel(ClassifierMixin, BaseEstimator):
         texts, given_values = self._split_input(X)
         if not texts:
             return [np.zeros((0, len(c))) for c in self.classes_]
-        matrix = self._transform(texts, given_values)
-        probas = [est.predict_proba(matrix) for est in self.estimators_]
+        matrices = self._field_matrices(texts, given_values)
+        probas = [est.predict_proba(m) for est, m in zip(self.estimators_, matrices, strict=True)]
         if getattr(self, "gated_", ()):
             stance = self.fields_.index("stance")
             p_none = probas[stance][:, list(self.classes_[stance]).index(NONE)]

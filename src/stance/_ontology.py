@@ -50,6 +50,7 @@ class Ontology:
     actor_aliases: Mapping[str, tuple[str, ...]]
     officials: tuple[Official, ...] = field(default=())
     listed_actors: tuple[str, ...] = field(default=())
+    not_actors: tuple[str, ...] = field(default=())
 
     @property
     def actors(self) -> tuple[str, ...]:
@@ -103,6 +104,7 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     for key in ("targets", "stances"):
         merged[key] = {**base.get(key, {}), **extra.get(key, {})}
     merged["actors"] = {**base.get("actors", {}), **extra.get("actors", {})}
+    merged["not_actors"] = list(base.get("not_actors", [])) + list(extra.get("not_actors", []))
     merged["listed_actors"] = list(base.get("listed_actors", [])) + [
         a for a in extra.get("listed_actors", []) if a not in base.get("listed_actors", [])
     ]
@@ -140,6 +142,7 @@ def _build(data: dict[str, Any]) -> Ontology:
         actor_aliases=aliases,
         officials=tuple(officials),
         listed_actors=tuple(data.get("listed_actors", aliases)),
+        not_actors=tuple(data.get("not_actors", ())),
     )
 
 

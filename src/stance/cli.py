@@ -338,9 +338,9 @@ def _without_clashes(located_records: Iterator[Any], names: list[str]) -> Iterat
         yield located.record
 
 
-def _with_progress(items: Iterator[Any], quiet: bool, unit: str = "records") -> Iterator[Any]:
-    """Show a progress bar with count and rate on stderr when it is a terminal."""
-    if quiet or not sys.stderr.isatty():
+def _with_progress(items: Iterator[Any], quiet: bool, unit: str = "records", force: bool = False) -> Iterator[Any]:
+    """Show a progress bar with count and rate on stderr when it is a terminal (or when forced)."""
+    if quiet or not (force or sys.stderr.isatty()):
         yield from items
         return
     import time
@@ -355,13 +355,20 @@ def _with_progress(items: Iterator[Any], quiet: bool, unit: str = "records") -> 
         TimeElapsedColumn(),
     )
     start = time.perf_counter()
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+    console = Console(stderr=True, force_terminal=force or None)
+    with Progress(*columns, console=console, transient=not force) as progress:
         task = progress.add_task(unit, total=None, rate="")
+        count = 0
+
+        def show() -> None:
+            elapsed = max(time.perf_counter() - start, 1e-9)
+            progress.update(task, completed=count, rate=f"{count / elapsed:,.0f} {unit}/s")
+
         for count, item in enumerate(items, 1):
             if count % 64 == 0 or count < 64:
-                elapsed = max(time.perf_counter() - start, 1e-9)
-                progress.update(task, completed=count, rate=f"{count / elapsed:,.0f} {unit}/s")
+                show()
             yield item
+        show()
 
 
 @app.command()
@@ -511,11 +518,12 @@ def _write_report(result: dict[str, Any], labelled: Any, fitted: Any, report_dir
     if report_dir.exists() and not report_dir.is_dir():
         raise StanceError(f"{report_dir}: is a file; give a folder for --report-dir")
     report_dir.mkdir(parents=True, exist_ok=True)
+    text_field = getattr(fitted, "text_field", "text")
     inputs = [
-        {"text": t, **{g: r.get(g) for g in fitted.given}}
+        {text_field: t, **{g: r.get(g) for g in fitted.given}}
         for t, r in zip(labelled.texts, labelled.records, strict=True)
     ]
-    predicted = list(iter_predictions(fitted, inputs, prefix="pred_"))
+    predicted = list(iter_predictions(fitted, inputs, text_field=text_field, prefix="pred_"))
     for column, name in enumerate(fitted.fields_):
         gold = [row[column] for row in labelled.labels]
         pred = [str(r[f"pred_{name}"]) for r in predicted]
@@ -601,6 +609,9 @@ def analyze(
     sentences: Annotated[
         bool, typer.Option("--sentences", help="With --format table: also list every sentence's prediction.")
     ] = False,
+    progress: Annotated[
+        bool, typer.Option("--progress", help="Show the progress bar even when stderr is not a terminal.")
+    ] = False,
     model: ModelOpt = None,
     encoding: EncodingOpt = "utf-8",
     skip_bad_records: SkipOpt = False,
@@ -633,7 +644,7 @@ def analyze(
             )
         )
         result = analyze_articles(
-            _with_progress(records, quiet, "articles"),
+            _with_progress(records, quiet, "articles", force=progress),
             fitted,
             date=date,
             min_confidence=_min_confidence(min_confidence, model),
