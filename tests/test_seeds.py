@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -13,25 +15,11 @@ from .conftest import ROOT, SHARED
 
 pytestmark = pytest.mark.slow
 
-# ANNOTATION.md's examples table: each sentence of seed_article.txt (found by its opening
-# words, so the article's text is not copied here) and its labels.
+# ANNOTATION.md's examples table: each sentence of seed_article.txt, found by its opening words
+# (so the article's text is not copied here), and its labels.
 EXAMPLES = [
-    ("NATO head Jens Stoltenberg made an unannounced", "none", "none", "none"),
-    ("NATO members are supplying Ukraine", "NATO", "aid_to_ukraine", "favor"),
-    ("The Kyiv Independent newspaper published", "none", "none", "none"),
-    ("Many Western officials travelling", "none", "none", "none"),
-    ("“The NATO secretary-general is in Ukraine.", "none", "none", "none"),
-    ("We will release more information", "none", "none", "none"),
-    ("Stoltenberg’s visit comes 14 months", "none", "none", "none"),
-    ("NATO has pledged to stand by Ukraine", "NATO", "ukraine_sovereignty", "favor"),
-    ("Russia says NATO’s deliveries", "Russia", "aid_to_ukraine", "against"),
-    ("The Kremlin said on Thursday that preventing", "Russia", "nato_enlargement", "against"),
-    ("“Otherwise, it will pose", "Russia", "nato_enlargement", "against"),
-    ("Russian President Vladimir Putin has claimed", "Russia", "nato_enlargement", "against"),
-    ("Since Moscow’s invasion, Ukraine has been seeking", "Ukraine", "nato_enlargement", "favor"),
-    ("Earlier this month, Stoltenberg invited", "none", "none", "none"),
-    ("He said Putin had", "NATO", "nato_enlargement", "favor"),
-    ("Zelensky has called for Ukraine", "Ukraine", "nato_enlargement", "favor"),
+    (row["opening"], row["actor"], row["target"], row["stance"])
+    for row in json.loads((Path(__file__).parent / "fixtures" / "guide_examples.json").read_text(encoding="utf-8"))
 ]
 
 

@@ -168,7 +168,7 @@ class ActorNormalizer(_TextTransformer):
         parts, last = [], 0
         for mention in mentions:
             parts.append(text[last : mention.start])
-            parts.append(" actor_any " if self.generic else f" {actor_token(mention.actor)} ")
+            parts.append(" actor_any " if getattr(self, "generic", False) else f" {actor_token(mention.actor)} ")
             last = mention.end
         parts.append(text[last:])
         return "".join(parts)
@@ -285,4 +285,4 @@ class HolderFeatures(_TextTransformer):
     """
 
     def _one(self, text: str, table: AliasTable) -> str:
-        return " ".join(holder_tokens(text, table.find(text), self.generic))
+        return " ".join(holder_tokens(text, table.find(text), getattr(self, "generic", False)))
