@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from ._ontology import Official, Ontology, load_ontology
 
@@ -108,12 +109,17 @@ class AliasTable:
 
     def find(self, text: str, when: date | None = None) -> list[Mention]:
         """All actor mentions in ``text``, left to right."""
+        return list(self._find(text, when))
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - tables live as long as the process
+    def _find(self, text: str, when: date | None) -> tuple[Mention, ...]:
+        # The word and the holder features both scan each sentence of a batch: scan it once.
         mentions = []
         for match in self._regex.finditer(text):
             actor = self.resolve_alias(match.group(0), when)
             if actor is not None:
                 mentions.append(Mention(match.start(), match.end(), match.group(0), actor))
-        return mentions
+        return tuple(mentions)
 
 
 _TABLES: dict[tuple[tuple[str, tuple[str, ...]], ...], AliasTable] = {}

@@ -93,7 +93,7 @@ class StanceModel(ClassifierMixin, BaseEstimator):
         C: float = 4.0,
         class_weight: str | None = "balanced",
         word_ngram_range: tuple[int, int] = (1, 2),
-        char_ngram_range: tuple[int, int] | None = (2, 5),
+        char_ngram_range: tuple[int, int] | None = (3, 5),
         min_df: int = 1,
         max_features: int | None = None,
         normalize_actors: bool = True,
