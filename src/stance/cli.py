@@ -61,6 +61,11 @@ class AnalyzeFormat(StrEnum):
     markdown = "markdown"
 
 
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
 class By(StrEnum):
     month = "month"
     quarter = "quarter"
@@ -280,15 +285,48 @@ def predict(
     trust_unverified: TrustOpt = False,
     allow_version_mismatch: VersionOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or messages on stderr.")] = False,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="Worker processes (-1: all cores); each loads the model once.")
+    ] = 1,
+    engine: Annotated[
+        Engine, typer.Option("--engine", help="local, or dask: one part file per partition in the --output folder.")
+    ] = Engine.local,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster).")
+    ] = None,
 ) -> None:
     """Label sentences given as arguments or read from files or stdin."""
     if not texts and not input:
         raise typer.BadParameter("give sentences as arguments or --input PATH (or '-' for stdin)")
+    if jobs == 0 or jobs < -1:
+        raise typer.BadParameter("use a positive number of jobs, or -1 for all cores", param_hint="--jobs")
+    if engine is Engine.dask and (
+        not input or output in (None, "-") or fmt not in (PredictFormat.jsonl, PredictFormat.csv)
+    ):
+        raise typer.BadParameter("--engine dask needs --input, an --output folder and --format jsonl or csv")
     with _handled():
         from ._data import SkipLog, iter_records
         from ._output import check_output_path, open_output, write_records
         from ._predict import iter_predictions, output_names
 
+        if engine is Engine.dask:
+            _predict_dask(
+                input or [],
+                output,
+                model,
+                scheduler,
+                jobs,
+                input_format,
+                text_field,
+                encoding,
+                prefix,
+                min_confidence,
+                fmt,
+                trust_unverified,
+                allow_version_mismatch,
+                quiet,
+            )
+            return
         check_output_path(output, input or (), input_format=input_format.value if input_format else None)
         fitted = _load(model, trust_unverified, allow_version_mismatch)
         log = SkipLog()
@@ -305,9 +343,25 @@ def predict(
                 skip_log=log,
             )
             records = _without_clashes(located_records, output_names(fitted.fields_, prefix))
-        predictions = iter_predictions(
-            fitted, records, text_field=text_field, prefix=prefix, min_confidence=_min_confidence(min_confidence, model)
-        )
+        threshold = _min_confidence(min_confidence, model)
+        if jobs == 1:
+            predictions = iter_predictions(
+                fitted, records, text_field=text_field, prefix=prefix, min_confidence=threshold
+            )
+        else:
+            from ._parallel import iter_predictions_parallel
+
+            predictions = iter_predictions_parallel(
+                model,
+                records,
+                jobs=jobs,
+                model=fitted,
+                text_field=text_field,
+                prefix=prefix,
+                min_confidence=threshold,
+                trust_unverified=trust_unverified,
+                allow_version_mismatch=allow_version_mismatch,
+            )
         predictions = _with_progress(predictions, quiet)
         if fmt is PredictFormat.table:
             _predict_table(list(predictions), [prefix + f for f in fitted.fields_], text_field)
@@ -317,6 +371,44 @@ def predict(
             if not quiet and output not in (None, "-"):
                 _err(f"wrote {count} record(s) to {output}")
         _report_skips(log)
+
+
+def _predict_dask(
+    inputs: list[str],
+    output: str | None,
+    model: Path | None,
+    scheduler: str | None,
+    jobs: int,
+    input_format: Any,
+    text_field: str,
+    encoding: str,
+    prefix: str,
+    min_confidence: float | None,
+    fmt: PredictFormat,
+    trust_unverified: bool,
+    allow_version_mismatch: bool,
+    quiet: bool,
+) -> None:
+    """Predict on a Dask cluster, one part file per partition in the output folder."""
+    from .dask import predict_to_folder
+
+    summary = predict_to_folder(
+        inputs,
+        str(output),
+        model,
+        scheduler=scheduler,
+        jobs=jobs,
+        input_format=input_format.value if input_format else None,
+        text_field=text_field,
+        encoding=encoding,
+        prefix=prefix,
+        min_confidence=_min_confidence(min_confidence, model),
+        fmt=fmt.value,
+        trust_unverified=trust_unverified,
+        allow_version_mismatch=allow_version_mismatch,
+    )
+    if not quiet:
+        _err(f"wrote {summary.records} record(s) in {len(summary.parts)} part file(s) to {summary.folder}")
 
 
 def _without_clashes(located_records: Iterator[Any], names: list[str]) -> Iterator[dict[str, Any]]:
