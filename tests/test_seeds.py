@@ -52,3 +52,25 @@ def test_the_default_model_reads_the_kremlin_sentence(seed_model) -> None:
         ],
     )
     assert (row["actor"], row["target"], row["stance"]) == ("Russia", "nato_enlargement", "against")
+
+
+def test_analyze_maps_the_seed_article(seed_model_path) -> None:
+    from typer.testing import CliRunner
+
+    from stance.cli import app
+
+    article = SHARED / "seed_article.txt"
+    if not article.exists():
+        pytest.skip("../shared/seed_article.txt is absent")
+    result = CliRunner().invoke(app, ["analyze", str(article), "--format", "json", "-m", str(seed_model_path)])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["sentences"][0]["date"] == "2023-04-20"
+    positions = {(p["actor"], p["target"]): p for p in data["positions"]}
+    for key, stance in [
+        (("Russia", "nato_enlargement"), "against"),
+        (("Ukraine", "nato_enlargement"), "favor"),
+        (("NATO", "aid_to_ukraine"), "favor"),
+    ]:
+        assert positions[key]["stance"] == stance
+        assert positions[key]["evidence"]["text"]
