@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from stance._evaluate import SCORE_KEYS
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "public.py"
 DATA = ROOT.parent / "shared" / "data"
@@ -28,18 +30,7 @@ METRICS = {
     "semeval2016": {"f_avg", "f1", "f_avg_per_target", "majority_f_avg"},
     "ruw": {"Russia", "Ukraine", "mean_f_avg", "mean_macro_f1"},
     "plover": {"holder_acc", "subject_acc", "first_mention_acc", "holder_acc_strict", "holder_acc_listed"},
-    "realnews": {
-        "actor_acc",
-        "actor_macro_f1",
-        "target_acc",
-        "target_macro_f1",
-        "stance_acc",
-        "stance_macro_f1",
-        "stance_f_avg",
-        "exact",
-        "position_precision",
-        "position_recall",
-    },
+    "realnews": set(SCORE_KEYS),
 }
 
 

@@ -151,3 +151,31 @@ def test_dataframe_column_clash_is_refused(tmp_path: Path, tiny_model_path: Path
         sd.predict(sd.read_dataframe(parquet), tiny_model_path)
     frame = sd.predict(sd.read_dataframe(parquet), tiny_model_path, prefix="pred_")
     assert "pred_actor" in frame.columns
+
+
+def _cli_has(option: str) -> bool:
+    from typer.testing import CliRunner
+
+    from stance.cli import app
+
+    return option in CliRunner().invoke(app, ["predict", "--help"]).stdout
+
+
+@pytest.mark.skipif(not _cli_has("--engine"), reason="stance predict has no --engine yet")
+def test_cli_engine_dask_writes_parts(
+    client: Client, folder: Path, tmp_path: Path, tiny_model: Any, tiny_model_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from stance.cli import app
+
+    out = tmp_path / "out"
+    address = str(client.scheduler_info()["address"])
+    args = ["predict", "--engine", "dask", "--scheduler", address, "--input", str(folder / "*.jsonl"), "-f", "jsonl"]
+    result = CliRunner().invoke(app, [*args, "--output", str(out), "--model", str(tiny_model_path)])
+    assert result.exit_code == 0, result.output
+    parts = sorted(out.iterdir())
+    assert [p.name for p in parts] == ["part-00000.jsonl", "part-00001.jsonl", "part-00002.jsonl"]
+    assert _read_parts(parts) == _single_process(tiny_model, folder)
+    no_folder = CliRunner().invoke(app, [*args, "--model", str(tiny_model_path)])
+    assert no_folder.exit_code == 2  # --engine dask needs --output FOLDER

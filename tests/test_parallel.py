@@ -122,3 +122,32 @@ def test_input_of_one_chunk_is_predicted_here(tiny_model: Any, tiny_model_path: 
     assert stats.jobs == 1
     assert list(stats.loads) == [os.getpid()]
     assert list(iter_predictions_parallel(tiny_model_path, [], jobs=2)) == []
+
+
+def _cli_has(option: str) -> bool:
+    from typer.testing import CliRunner
+
+    from stance.cli import app
+
+    return option in CliRunner().invoke(app, ["predict", "--help"]).stdout
+
+
+@pytest.mark.skipif(not _cli_has("--jobs"), reason="stance predict has no --jobs yet")
+def test_cli_jobs_output_equals_one_job(tiny_model_path: Path, records: list[dict[str, Any]], tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from stance.cli import app
+
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records * 8), encoding="utf-8")  # > one chunk
+    outputs = {}
+    for jobs in ("1", "2", "-1"):
+        target = tmp_path / f"out{jobs}.jsonl"
+        args = ["predict", "--input", str(source), "--output", str(target), "--format", "jsonl"]
+        result = CliRunner().invoke(app, [*args, "--model", str(tiny_model_path), "--jobs", jobs, "--quiet"])
+        assert result.exit_code == 0, result.output
+        outputs[jobs] = target.read_bytes()
+    assert outputs["1"] == outputs["2"] == outputs["-1"]
+    assert outputs["1"].count(b"\n") == len(records) * 8
+    bad = CliRunner().invoke(app, ["predict", "--input", str(source), "--model", str(tiny_model_path), "--jobs", "0"])
+    assert bad.exit_code == 2

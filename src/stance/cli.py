@@ -304,6 +304,8 @@ def predict(
         not input or output in (None, "-") or fmt not in (PredictFormat.jsonl, PredictFormat.csv)
     ):
         raise typer.BadParameter("--engine dask needs --input, an --output folder and --format jsonl or csv")
+    if engine is Engine.dask and skip_bad_records:
+        raise typer.BadParameter("does not go with --engine dask", param_hint="--skip-bad-records")
     with _handled():
         from ._data import SkipLog, iter_records
         from ._output import check_output_path, open_output, write_records
@@ -328,7 +330,18 @@ def predict(
             )
             return
         check_output_path(output, input or (), input_format=input_format.value if input_format else None)
-        fitted = _load(model, trust_unverified, allow_version_mismatch)
+        from ._parallel import predicted_fields, resolve_jobs
+
+        n_jobs = resolve_jobs(jobs)
+        # With workers, each worker loads the model; this process needs only the field names.
+        fitted = _load(model, trust_unverified, allow_version_mismatch) if n_jobs == 1 else None
+        fields = (
+            list(fitted.fields_)
+            if fitted is not None
+            else predicted_fields(
+                model, trust_unverified=trust_unverified, allow_version_mismatch=allow_version_mismatch
+            )
+        )
         log = SkipLog()
         records: Any
         if texts:
@@ -342,9 +355,9 @@ def predict(
                 skip_bad=skip_bad_records,
                 skip_log=log,
             )
-            records = _without_clashes(located_records, output_names(fitted.fields_, prefix))
+            records = _without_clashes(located_records, output_names(fields, prefix))
         threshold = _min_confidence(min_confidence, model)
-        if jobs == 1:
+        if n_jobs == 1:
             predictions = iter_predictions(
                 fitted, records, text_field=text_field, prefix=prefix, min_confidence=threshold
             )
@@ -364,7 +377,7 @@ def predict(
             )
         predictions = _with_progress(predictions, quiet)
         if fmt is PredictFormat.table:
-            _predict_table(list(predictions), [prefix + f for f in fitted.fields_], text_field)
+            _predict_table(list(predictions), [prefix + f for f in fields], text_field)
         else:
             with open_output(output) as handle:
                 count = write_records(predictions, handle, fmt.value, flush=output in (None, "-"))  # type: ignore[arg-type]
@@ -390,7 +403,12 @@ def _predict_dask(
     quiet: bool,
 ) -> None:
     """Predict on a Dask cluster, one part file per partition in the output folder."""
-    from .dask import predict_to_folder
+    from ._errors import StanceError
+
+    try:
+        from .dask import predict_to_folder
+    except ImportError as exc:
+        raise StanceError(f"--engine dask needs the dask extra: pip install 'stance[dask]' ({exc})") from None
 
     summary = predict_to_folder(
         inputs,
