@@ -735,9 +735,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "table": table,
     }
     out_file = args.out / ("speed-quick.json" if args.quick else "speed.json")
-    tmp = out_file.with_name(out_file.name + ".tmp")
-    tmp.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-    tmp.replace(out_file)
+    from stance._atomic import atomic_write
+
+    with atomic_write(out_file) as handle:
+        handle.write(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
     print(table)
     print(f"\nJSON: {out_file}")
     return 1 if any(r["status"] == "error" for r in results.values()) else 0
