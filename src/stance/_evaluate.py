@@ -252,29 +252,48 @@ def evaluate_predictions(
     return result
 
 
+def labelled_inputs(model: Any, data: Any, indices: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    """What ``model`` predicts from labelled ``data``: its text field and given fields, per record."""
+    text_field = getattr(model, "text_field", "text")
+    given = list(getattr(model, "given", ()))
+    rows = range(len(data)) if indices is None else indices
+    return [{text_field: data.texts[i], **{g: data.records[i].get(g) for g in given}} for i in rows]
+
+
+def predict_labelled(
+    model: Any, data: Any, *, min_confidence: float | None = None, prefix: str = "pred_"
+) -> list[dict[str, Any]]:
+    """Prediction records for labelled ``data``, in its order: the input fields plus
+    ``<prefix><field>`` and ``<prefix><field>_p``, ready for :func:`evaluate_predictions`."""
+    from ._predict import iter_predictions
+
+    text_field = getattr(model, "text_field", "text")
+    return list(
+        iter_predictions(
+            model, labelled_inputs(model, data), text_field=text_field, prefix=prefix, min_confidence=min_confidence
+        )
+    )
+
+
 def evaluate(
     model: Any,
     data: Any,
     *,
     min_confidence: float | None = None,
     n_errors: int = 20,
+    records: Sequence[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Score ``model`` on labelled ``data`` (a :class:`~stance.LabelledData`).
 
     Returns every score of ANNOTATION.md (see :func:`score_predictions`), per-class
     precision/recall/F1, the calibration of the stance confidence, and the most confident errors.
+    ``records`` are the model's predictions of ``data`` (from :func:`predict_labelled`) when
+    the caller already has them.
     """
-    from ._predict import iter_predictions
-
     fields = list(model.fields_)
     if list(data.fields) != fields:
         raise ValueError(f"the data has fields {list(data.fields)}, the model predicts {fields}")
+    if records is None:
+        records = predict_labelled(model, data, min_confidence=min_confidence)
     text_field = getattr(model, "text_field", "text")
-    inputs = [
-        {text_field: text, **{g: record.get(g) for g in model.given}}
-        for text, record in zip(data.texts, data.records, strict=True)
-    ]
-    records = list(
-        iter_predictions(model, inputs, text_field=text_field, prefix="pred_", min_confidence=min_confidence)
-    )
     return evaluate_predictions(records, data.labels, fields, n_errors=n_errors, text_field=text_field)

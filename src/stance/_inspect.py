@@ -66,20 +66,14 @@ def shown_path(path: str | Path, root: str | Path) -> str:
 # -- predictions -------------------------------------------------------------------------------
 
 
-def _inputs(model: Any, data: Any, indices: Iterable[int]) -> list[dict[str, Any]]:
-    """Prediction inputs for labelled records: the text and the model's given fields."""
-    given = list(getattr(model, "given", ()))
-    return [{"text": data.texts[i], **{g: data.records[i].get(g) for g in given}} for i in indices]
-
-
 def predict_labelled(model: Any, data: Any, *, prefix: str = "pred_") -> list[dict[str, Any]]:
     """Prediction records (text, ``<prefix><field>``, ``<prefix><field>_p``) for labelled data.
 
     The records are in the order of ``data`` and feed :func:`stance._evaluate.evaluate_predictions`.
     """
-    from ._predict import iter_predictions
+    from ._evaluate import predict_labelled as predict
 
-    return list(iter_predictions(model, _inputs(model, data, range(len(data))), prefix=prefix))
+    return predict(model, data, prefix=prefix)
 
 
 def out_of_fold(model: Any, data: Any, *, folds: int = 5, prefix: str = "pred_") -> list[dict[str, Any]]:
@@ -89,12 +83,12 @@ def out_of_fold(model: Any, data: Any, *, folds: int = 5, prefix: str = "pred_")
     folds); each record gets the number of its ``fold``. ``model`` is cloned per fold: its
     parameters count, not any fit it holds.
     """
-    from ._evaluate import cross_validate
+    from ._evaluate import cross_validate, labelled_inputs
 
     scores = cross_validate(model, data.model_input(), data.labels, data.groups, folds=folds, return_predictions=True)
     records = []
     for i, predicted in enumerate(scores["predictions"]):
-        record = dict(_inputs(model, data, [i])[0])
+        record = dict(labelled_inputs(model, data, [i])[0])
         for name in model.fields:
             record[f"{prefix}{name}"] = predicted[name]
             record[f"{prefix}{name}_p"] = round(predicted[f"{name}_p"], 4)

@@ -590,13 +590,15 @@ def evaluate(
         import json
 
         from ._evaluate import evaluate as evaluate_model
+        from ._evaluate import predict_labelled
 
         fitted = _load(model, trust_unverified, allow_version_mismatch)
         labelled = _load_labelled_for(fitted, data, input_format, text_field, encoding)
         threshold = _min_confidence(min_confidence, model)
-        result = evaluate_model(fitted, labelled, min_confidence=threshold, n_errors=errors)
+        records = predict_labelled(fitted, labelled, min_confidence=threshold)
+        result = evaluate_model(fitted, labelled, n_errors=errors, records=records)
         if report_dir is not None:
-            _write_report(result, labelled, fitted, report_dir)
+            _write_report(result, labelled, records, fitted, report_dir)
         if fmt is ReportFormat.json:
             typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
             return
@@ -617,23 +619,18 @@ def evaluate(
         typer.echo("\n".join(lines))
 
 
-def _write_report(result: dict[str, Any], labelled: Any, fitted: Any, report_dir: Path) -> None:
+def _write_report(
+    result: dict[str, Any], labelled: Any, predicted: list[dict[str, Any]], fitted: Any, report_dir: Path
+) -> None:
     import json
 
     from ._atomic import atomic_write
     from ._errors import StanceError
     from ._plots import confusion_png, reliability_png
-    from ._predict import iter_predictions
 
     if report_dir.exists() and not report_dir.is_dir():
         raise StanceError(f"{report_dir}: is a file; give a folder for --report-dir")
     report_dir.mkdir(parents=True, exist_ok=True)
-    text_field = getattr(fitted, "text_field", "text")
-    inputs = [
-        {text_field: t, **{g: r.get(g) for g in fitted.given}}
-        for t, r in zip(labelled.texts, labelled.records, strict=True)
-    ]
-    predicted = list(iter_predictions(fitted, inputs, text_field=text_field, prefix="pred_"))
     for column, name in enumerate(fitted.fields_):
         gold = [row[column] for row in labelled.labels]
         pred = [str(r[f"pred_{name}"]) for r in predicted]
