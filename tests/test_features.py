@@ -64,6 +64,13 @@ def test_mentions_become_actor_tokens() -> None:
         ("Berlin no longer opposes the deliveries.", {"neg_no_longer", "pol=negated_neg"}),
         ("Hungary will not ratify until Stockholm acts.", {"cond=until"}),
         ("Prices rose again.", {"no_actor", "no_speaker"}),
+        # A fronted clause is skipped: the main clause's subject is the holder's candidate.
+        ("After talks in Moscow, Ankara agreed to ratify the bid.", {"fronted", "subj=turkey", "first=russia"}),
+        # A pronoun speaker is resolved from the article, not from the actors it reports.
+        ("He said Moscow had failed to divide the allies.", {"speaker=pronoun", "reported=russia"}),
+        # In "X does A, but Y says B" the speaker of the second clause holds no record.
+        ("Georgia wants to join, but Paris says the bid can wait.", {"clause2_speaker=france", "no_speaker"}),
+        ('"We back the bid but not now," the Kremlin said.', {"speaker=russia"}),
     ],
 )
 def test_holder_and_direction_tokens(text: str, expected: set[str]) -> None:

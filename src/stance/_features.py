@@ -45,7 +45,8 @@ FAVOR_CUES = frozenset(
     green-light green-lit greenlit lift lifted unblock unblocked admit admitted join
     joining send sends sent supply supplies supplied provide provides provided committed
     commit commits expand extended extend adopt adopts adopted impose imposes imposed
-    tighten tightened""".split()
+    tighten tightened seek seeks seeking sought apply applies applied applying application
+    bid aspire aspires aspiration aspirations""".split()
 )
 AGAINST_CUES = frozenset(
     """oppose opposes opposed opposing opposition reject rejects rejected rejecting
@@ -95,6 +96,16 @@ _ROLE_TITLES = frozenset(
 
 
 _CLAUSE_MARKS = frozenset({",", '"', "“", "”", ";", ":", "—", "–"})
+# Words that open an adverbial or subordinate clause put before the main clause ("Since the
+# invasion, Ukraine has ..."): the main clause's subject comes after its comma.
+_FRONTING = frozenset(
+    """since after before earlier later despite following in on at during while as when with
+    amid amidst faced speaking asked last this over under for once although though having
+    unlike like by until without within ahead throughout given days weeks months hours
+    shortly separately meanwhile instead still yet""".split()
+)
+_SECOND_CLAUSE = frozenset({"but", "while", "whereas", "although", "though", "yet"})
+_PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
 
 
 def actor_token(actor: str) -> str:
@@ -190,6 +201,16 @@ def _slug(actor: str) -> str:
     return actor_token(actor)[len("actor_") :]
 
 
+def _main_clause_start(words: Sequence[str]) -> int:
+    """Index of the main clause's first word when a fronted clause ends at a comma, else 0."""
+    if not words or words[0] not in _FRONTING:
+        return 0
+    for i, word in enumerate(words[:16]):
+        if word == ",":
+            return i + 1
+    return 0
+
+
 def holder_tokens(text: str, mentions: Sequence[Mention], generic: bool = False) -> list[str]:
     """Feature tokens describing who speaks, whose position is reported, and its direction.
 
@@ -201,17 +222,21 @@ def holder_tokens(text: str, mentions: Sequence[Mention], generic: bool = False)
     words = [w for w, _ in tokens]
     actors = [(i, a) for i, (_, a) in enumerate(tokens) if a is not None]
     feats: list[str] = []
+    main = _main_clause_start(words)
+    if main:
+        feats.append("fronted")
     if not actors:
         feats.append("no_actor")
     else:
         feats.append(f"first={_slug(actors[0][1])}")
-        if actors[0][0] <= 5:
-            feats.append(f"subj={_slug(actors[0][1])}")
+        subject = [a for j, a in actors if main <= j <= main + 5]
+        if subject:
+            feats.append(f"subj={_slug(subject[0])}")
         feats.append(f"n_actors={min(len({a for _, a in actors}), 3)}")
     for _, actor in actors:
         feats.append(f"m={_slug(actor)}")
     speaker: str | None = None
-    speaker_verb = -1
+    speaker_verb = speaker_at = -1
     for i, word in enumerate(words):
         if word in REPORTING_VERBS:
             # The speaker stands between the verb and the nearest comma or quote before it
@@ -220,18 +245,31 @@ def holder_tokens(text: str, mentions: Sequence[Mention], generic: bool = False)
             left = [(j, a) for j, a in actors if max(i - 8, stop) < j < i]
             right = [(j, a) for j, a in actors if i < j <= i + 4]
             if left:
-                speaker, speaker_verb = left[-1][1], i
+                (speaker_at, speaker), speaker_verb = left[-1], i
             elif right and (i >= len(words) - 8 or words[i - 1] in {",", "”", '"', "'"}):
-                speaker, speaker_verb = right[0][1], i
+                (speaker_at, speaker), speaker_verb = right[0], i
+            elif words[i - 1] in _PRONOUNS if i > 0 else False:
+                # "He said Putin had ...": the holder is resolved from the article (rule 4).
+                speaker, speaker_verb, speaker_at = "pronoun", i, i - 1
             if speaker is not None:
                 feats.append(f"verb={word}")
                 break
         if word == "according" and i + 1 < len(words) and words[i + 1] == "to":
             right = [(j, a) for j, a in actors if i + 1 < j <= i + 6]
             if right:
-                speaker, speaker_verb = right[0][1], i
+                (speaker_at, speaker), speaker_verb = right[0], i
                 break
-    if speaker is not None:
+    second_clause = (
+        speaker is not None
+        and speaker_at > 2
+        and any(w in _SECOND_CLAUSE for w in words[2:speaker_at])
+        and words[speaker_at - 1] not in _CLAUSE_MARKS
+    )
+    if second_clause:
+        # "Ukraine seeks A, but Western diplomats say B": the first main clause is the record.
+        feats.append(f"clause2_speaker={_slug(speaker)}")
+        feats.append("no_speaker")
+    elif speaker is not None:
         feats.append(f"speaker={_slug(speaker)}")
         reported = [a for j, a in actors if j > speaker_verb and a != speaker]
         if reported and speaker_verb < len(words) - 6:
