@@ -259,13 +259,12 @@ def holder_tokens(text: str, mentions: Sequence[Mention], generic: bool = False)
             if right:
                 (speaker_at, speaker), speaker_verb = right[0], i
                 break
-    second_clause = (
+    if (
         speaker is not None
         and speaker_at > 2
         and any(w in _SECOND_CLAUSE for w in words[2:speaker_at])
         and words[speaker_at - 1] not in _CLAUSE_MARKS
-    )
-    if second_clause:
+    ):
         # "Ukraine seeks A, but Western diplomats say B": the first main clause is the record.
         feats.append(f"clause2_speaker={_slug(speaker)}")
         feats.append("no_speaker")
