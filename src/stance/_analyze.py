@@ -29,6 +29,10 @@ _PRONOUN_START = re.compile(
     r"spokesperson|ministry|secretary-general|official|officials|leader|envoy|government))\b",
     re.IGNORECASE,
 )
+_PRONOUN_SPEAKER = re.compile(
+    r"^[\"“‘']?(?:he|she|they)\s+(?:\w+\s+)?(?:said|says|added|told|argued|insisted|stressed|noted|warned|wrote|claimed|declared)\b",
+    re.IGNORECASE,
+)
 # Words that name a target; a position sentence with none of them leans on its context.
 TARGET_CUES: Mapping[str, str] = {
     "nato_enlargement": r"nato|alliance|membership|member|accession|join|bloc|open door|neutral",
@@ -145,7 +149,13 @@ def _resolve_article(rows: list[SentencePrediction], texts: list[str], table: Al
                     if dated is not None and dated != row.actor:
                         row.resolved.append(f"actor {row.actor} → {dated} ({first.alias} on {day.isoformat()})")
                         row.actor = dated
-            if not mentions and previous_holder and _PRONOUN_START.search(text) and row.actor != previous_holder:
+            pronoun_speaker = _PRONOUN_SPEAKER.search(text) is not None
+            if (
+                (not mentions or pronoun_speaker)
+                and previous_holder
+                and _PRONOUN_START.search(text)
+                and row.actor != previous_holder
+            ):
                 row.resolved.append(f"actor {row.actor} → {previous_holder} (holder of the sentence before)")
                 row.actor = previous_holder
             if previous_target and not _TARGET_REGEX[row.target].search(text) and row.target != previous_target:
