@@ -230,7 +230,7 @@ def holder_tokens(text: str, mentions: Sequence[Mention], generic: bool = False)
     else:
         feats.append(f"first={_slug(actors[0][1])}")
         subject = [a for j, a in actors if main <= j <= main + 5]
-        if subject:
+        if subject and words[main] not in _PRONOUNS:  # "He said Putin …": the subject is "he"
             feats.append(f"subj={_slug(subject[0])}")
         feats.append(f"n_actors={min(len({a for _, a in actors}), 3)}")
     for _, actor in actors:
