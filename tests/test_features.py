@@ -71,6 +71,8 @@ def test_mentions_become_actor_tokens() -> None:
         # In "X does A, but Y says B" the speaker of the second clause holds no record.
         ("Georgia wants to join, but Paris says the bid can wait.", {"clause2_speaker=france", "no_speaker"}),
         ('"We back the bid but not now," the Kremlin said.', {"speaker=russia"}),
+        # Cues of a second main clause are marked apart from the first's (rule 1).
+        ("Kyiv wants to join the alliance, while Paris says it is premature.", {"pol=pos", "c2_neutral_cue=premature"}),
     ],
 )
 def test_holder_and_direction_tokens(text: str, expected: set[str]) -> None:

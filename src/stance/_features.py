@@ -289,17 +289,19 @@ def holder_tokens(text: str, mentions: Sequence[Mention], generic: bool = False)
     for phrase in NEGATION_PHRASES:
         if phrase in lowered:
             feats.append("neg_" + phrase.replace(" ", "_"))
+    # Cues after "…, but"/"while"/"whereas" belong to a second clause, which is not the record
+    # when the first holds a position (rule 1): mark them apart.
+    second = next((i for i in range(3, len(words)) if words[i] in _SECOND_CLAUSE), len(words))
     for i, word in enumerate(words):
+        where = "c2_" if i > second else ""
         polarity = "pos" if word in FAVOR_CUES else "neg" if word in AGAINST_CUES else None
-        if polarity is None:
-            continue
-        negated = any(i - 4 <= j < i for j in negated_at) or "no longer" in " ".join(words[max(0, i - 3) : i])
-        feats.append(f"pol={'negated_' if negated else ''}{polarity}")
-    for word in words:
+        if polarity is not None:
+            negated = any(i - 4 <= j < i for j in negated_at) or "no longer" in " ".join(words[max(0, i - 3) : i])
+            feats.append(f"{where}pol={'negated_' if negated else ''}{polarity}")
         if word in CONDITION_CUES:
-            feats.append(f"cond={CONDITION_CUES[word]}")
+            feats.append(f"{where}cond={CONDITION_CUES[word]}")
         if word in NEUTRAL_CUES:
-            feats.append(f"neutral_cue={word}")
+            feats.append(f"{where}neutral_cue={word}")
     if '"' in text or "“" in text or "”" in text:
         feats.append("has_quote")
     if text.rstrip().endswith("?"):
