@@ -71,6 +71,8 @@ def test_mentions_become_actor_tokens() -> None:
         # In "X does A, but Y says B" the speaker of the second clause holds no record.
         ("Georgia wants to join, but Paris says the bid can wait.", {"clause2_speaker=france", "no_speaker"}),
         ('"We back the bid but not now," the Kremlin said.', {"speaker=russia"}),
+        # An aim the sentence dismisses: its cues speak for the other side (rule 1).
+        ("Moscow wanted to block the expansion, but it failed.", {"dismissed_aim", "dismissed_pol=neg"}),
         # Cues of a second main clause are marked apart from the first's (rule 1).
         ("Kyiv wants to join the alliance, while Paris says it is premature.", {"pol=pos", "c2_neutral_cue=premature"}),
     ],

@@ -104,6 +104,14 @@ _FRONTING = frozenset(
     unlike like by until without within ahead throughout given days weeks months hours
     shortly separately meanwhile instead still yet""".split()
 )
+_AIMS = frozenset(
+    """wanted wants sought seeks hoped hopes tried tries trying aimed aims intended attempt
+    attempts attempted bet gamble gambled calculated plan plans planned expected""".split()
+)
+_FAILURES = frozenset(
+    """failed fail fails failing backfired backfire doomed vain miscalculated miscalculation
+    opposite wrong futile""".split()
+)
 _SECOND_CLAUSE = frozenset({"but", "while", "whereas", "although", "though", "yet"})
 _PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
 
@@ -292,8 +300,16 @@ def holder_tokens(text: str, mentions: Sequence[Mention], generic: bool = False)
     # Cues after "…, but"/"while"/"whereas" belong to a second clause, which is not the record
     # when the first holds a position (rule 1): mark them apart.
     second = next((i for i in range(3, len(words)) if words[i] in _SECOND_CLAUSE), len(words))
+    # "Putin wanted to divide the alliance but failed": the cues of an aim that the sentence
+    # dismisses speak for the opposite side (rule 1, the speaker's own position).
+    aim = next((i for i, w in enumerate(words) if w in _AIMS), None)
+    failed = next((i for i, w in enumerate(words) if w in _FAILURES and aim is not None and i > aim), None)
+    if failed is not None:
+        feats.append("dismissed_aim")
     for i, word in enumerate(words):
         where = "c2_" if i > second else ""
+        if failed is not None and aim is not None and aim < i < failed:
+            where = "dismissed_"
         polarity = "pos" if word in FAVOR_CUES else "neg" if word in AGAINST_CUES else None
         if polarity is not None:
             negated = any(i - 4 <= j < i for j in negated_at) or "no longer" in " ".join(words[max(0, i - 3) : i])
