@@ -141,6 +141,20 @@ def test_the_abstain_threshold_is_the_one_that_maximises_exact_match() -> None:
     assert [p["exact"] for p in chosen["curve"]] == [0.5, 1.0, 0.5]
 
 
+def test_an_abstain_threshold_must_gain_more_than_noise() -> None:
+    from stance._evaluate import choose_min_confidence
+
+    # 1,000 records, of which abstaining below 0.5 turns one wrong position into a right none.
+    right = {"actor": "NATO", "target": "aid_to_ukraine", "stance": "favor", "stance_p": 0.9}
+    unsure = {**right, "stance_p": 0.3}
+    predictions = [right] * 999 + [unsure]
+    gold = [("NATO", "aid_to_ukraine", "favor")] * 999 + [("none", "none", "none")]
+    chosen = choose_min_confidence(predictions, gold, FIELDS, grid=(0.0, 0.5))
+    assert [p["exact"] for p in chosen["curve"]] == [0.999, 1.0]
+    assert chosen["min_confidence"] == 0.0
+    assert choose_min_confidence(predictions, gold, FIELDS, grid=(0.0, 0.5), min_gain=0.0)["min_confidence"] == 0.5
+
+
 def test_evaluate_works_for_a_model_with_another_text_field_and_given_fields(tmp_path) -> None:
     rows = [
         ("Tweet", "Target", "Stance"),

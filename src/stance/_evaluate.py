@@ -162,9 +162,12 @@ def choose_min_confidence(
     gold: Sequence[Sequence[str]],
     fields: Sequence[str],
     grid: Sequence[float] = tuple(np.round(np.arange(0.0, 0.81, 0.05), 2)),
+    min_gain: float = 0.005,
 ) -> dict[str, Any]:
     """The abstain threshold that maximises exact match on out-of-fold predictions.
 
+    A threshold is chosen only when it raises exact match by at least ``min_gain`` over not
+    abstaining: a gain of a record or two is fold noise, and abstaining hides positions.
     Returns the chosen ``min_confidence`` and the exact match at every threshold of ``grid``
     (abstaining turns a record whose stance probability is below the threshold into none).
     """
@@ -183,6 +186,9 @@ def choose_min_confidence(
             right += row == truth
         curve.append({"min_confidence": float(threshold), "exact": right / max(len(gold_rows), 1)})
     best = max(curve, key=lambda point: (point["exact"], -point["min_confidence"]))
+    baseline = next((p["exact"] for p in curve if p["min_confidence"] == 0.0), None)
+    if baseline is not None and best["exact"] < baseline + min_gain:
+        return {"min_confidence": 0.0, "curve": curve}
     return {"min_confidence": best["min_confidence"], "curve": curve}
 
 
