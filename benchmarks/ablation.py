@@ -12,12 +12,12 @@ as sentences per second and as a ratio to the default.
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _report import write_json
 from sklearn.model_selection import GroupShuffleSplit
 
 from stance import StanceModel, load_labelled, score_predictions
@@ -112,9 +112,7 @@ def main() -> None:
         variants = {k: v for k, v in VARIANTS.items() if not args.only or k in args.only}
         results = run(variants, ROOT / "seeds", DEV, quick=False)
     print(table(results))
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2))
+    write_json(args.out, results)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from _report import write_json
+
 from stance import AliasTable, analyze, load_labelled, load_model, score_predictions, train
 from stance._inspect import error_kinds
 
@@ -137,9 +139,7 @@ def main() -> None:
         print(
             f"| ANNOTATION.md examples right (of {guide['rows']}) | {guide['sentence']} | {guide['article context']} |"
         )
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
+    write_json(args.out, report)
 
 
 if __name__ == "__main__":

@@ -27,18 +27,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import sys
 import time
 import traceback
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _report import run_info, write_report
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_ROOT = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -737,22 +736,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     table = markdown_table(results)
     report = {
         "mode": "quick" if args.quick else "full",
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        **run_info(),
         "data_root": str(args.data_root),
-        "python": platform.python_version(),
         "seconds": round(time.perf_counter() - started, 1),
         "benchmarks": results,
         "table": table,
     }
-    out_file = args.out / ("public-quick.json" if args.quick else "public.json")
-    from stance._atomic import atomic_write
-
-    with atomic_write(out_file) as handle:
-        handle.write(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
-    print(table)
-    print(f"\nJSON: {out_file}")
-    return 1 if any(r["status"] == "error" for r in results.values()) else 0
+    return write_report(args.out / ("public-quick.json" if args.quick else "public.json"), report, table)
 
 
 if __name__ == "__main__":

@@ -38,7 +38,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import resource
 import shutil
@@ -48,11 +47,11 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _report import run_info, write_report
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "reports" / "benchmarks"
@@ -723,9 +722,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "mode": mode,
         "git_commit": commit.stdout.strip() or None,
         "stance_source": str(Path(stance.__file__).parent),
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "command": " ".join([Path(sys.executable).name, *sys.argv]),
-        "python": platform.python_version(),
+        **run_info(),
         "cpus": os.cpu_count(),
         "loadavg_before": [round(x, 2) for x in load_before],
         "loadavg_after": [round(x, 2) for x in os.getloadavg()],
@@ -734,14 +731,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "benchmarks": results,
         "table": table,
     }
-    out_file = args.out / ("speed-quick.json" if args.quick else "speed.json")
-    from stance._atomic import atomic_write
-
-    with atomic_write(out_file) as handle:
-        handle.write(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
-    print(table)
-    print(f"\nJSON: {out_file}")
-    return 1 if any(r["status"] == "error" for r in results.values()) else 0
+    return write_report(args.out / ("speed-quick.json" if args.quick else "speed.json"), report, table)
 
 
 if __name__ == "__main__":
