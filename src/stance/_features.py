@@ -256,7 +256,7 @@ def holder_tokens(text: str, mentions: Sequence[Mention], generic: bool = False)
                 (speaker_at, speaker), speaker_verb = left[-1], i
             elif right and (i >= len(words) - 8 or words[i - 1] in {",", "”", '"', "'"}):
                 (speaker_at, speaker), speaker_verb = right[0], i
-            elif words[i - 1] in _PRONOUNS if i > 0 else False:
+            elif i > 0 and words[i - 1] in _PRONOUNS:
                 # "He said Putin had ...": the holder is resolved from the article (rule 4).
                 speaker, speaker_verb, speaker_at = "pronoun", i, i - 1
             if speaker is not None:
@@ -302,14 +302,13 @@ def holder_tokens(text: str, mentions: Sequence[Mention], generic: bool = False)
     second = next((i for i in range(3, len(words)) if words[i] in _SECOND_CLAUSE), len(words))
     # "Putin wanted to divide the alliance but failed": the cues of an aim that the sentence
     # dismisses speak for the opposite side (rule 1, the speaker's own position).
-    aim = next((i for i, w in enumerate(words) if w in _AIMS), None)
-    failed = next((i for i, w in enumerate(words) if w in _FAILURES and aim is not None and i > aim), None)
+    aim = next((i for i, w in enumerate(words) if w in _AIMS), len(words))
+    failed = next((i for i in range(aim + 1, len(words)) if words[i] in _FAILURES), None)
+    dismissed = range(aim + 1, failed) if failed is not None else range(0)
     if failed is not None:
         feats.append("dismissed_aim")
     for i, word in enumerate(words):
-        where = "c2_" if i > second else ""
-        if failed is not None and aim is not None and aim < i < failed:
-            where = "dismissed_"
+        where = "dismissed_" if i in dismissed else "c2_" if i > second else ""
         polarity = "pos" if word in FAVOR_CUES else "neg" if word in AGAINST_CUES else None
         if polarity is not None:
             negated = any(i - 4 <= j < i for j in negated_at) or "no longer" in " ".join(words[max(0, i - 3) : i])
