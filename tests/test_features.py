@@ -65,7 +65,7 @@ def test_mentions_become_actor_tokens() -> None:
         ("Hungary will not ratify until Stockholm acts.", {"cond=until"}),
         ("Prices rose again.", {"no_actor", "no_speaker"}),
         # A fronted clause is skipped: the main clause's subject is the holder's candidate.
-        ("After talks in Moscow, Ankara agreed to ratify the bid.", {"fronted", "subj=turkey", "first=russia"}),
+        ("After talks in Moscow, Ankara agreed to ratify the bid.", {"fronted", "subj=turkey", "first=turkey"}),
         # A pronoun speaker is resolved from the article, not from the actors it reports.
         ("He said Moscow had failed to divide the allies.", {"speaker=pronoun", "reported=russia"}),
         # In "X does A, but Y says B" the speaker of the second clause holds no record.
@@ -75,7 +75,45 @@ def test_mentions_become_actor_tokens() -> None:
         ("Moscow wanted to block the expansion, but it failed.", {"dismissed_aim", "dismissed_pol=neg"}),
         # Cues of a second main clause are marked apart from the first's (rule 1).
         ("Kyiv wants to join the alliance, while Paris says it is premature.", {"pol=pos", "c2_neutral_cue=premature"}),
+        # Target words are read outside the holder's own mention ("join NATO" names a target).
+        ("Ankara said it would not let Stockholm join NATO.", {"names=nato_enlargement"}),
+        ("The talks in Doha resumed, Qatar said.", {"names=ukraine_peace_talks"}),
+        # "NATO said" names no target, and "aid" is not read inside "said" (rule 4).
+        ("We will say more later, a NATO official said.", {"names_no_target"}),
     ],
 )
 def test_holder_and_direction_tokens(text: str, expected: set[str]) -> None:
     assert expected <= tokens(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # A commitment names its beneficiary, not a holder whose position is reported.
+        ("Berlin pledged to send Kyiv more tanks.", "reported=ukraine"),
+        ("Paris promised Chisinau support on its way to the EU.", "reported=moldova"),
+        # A holder's own mention is not a target word: "the alliance said" names no target.
+        ("Talks will resume next week, the alliance said.", "names=nato_enlargement"),
+    ],
+)
+def test_tokens_that_must_not_appear(text: str, absent: str) -> None:
+    assert absent not in tokens(text)
+
+
+def test_a_reporting_verb_still_reports_what_another_actor_holds() -> None:
+    assert "reported=russia" in tokens("Berlin said Moscow wants a pause in the talks.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Putin sent troops to stop Kyiv drifting into NATO.", "joins=nato"),
+        ("Moldova's bid to join the European Union moved ahead.", "joins=european_union"),
+    ],
+)
+def test_a_bloc_named_as_the_object_of_membership(text: str, expected: str) -> None:
+    assert expected in tokens(text)
+
+
+def test_a_bloc_that_speaks_is_not_the_object_of_membership() -> None:
+    assert "joins=nato" not in tokens("NATO said its members would meet in July.")

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from ._aliases import AliasTable, Mention, alias_table
 from ._errors import DataError
+from ._features import TARGET_WORDS
 from ._ontology import NONE
 from ._segment import split_sentences
 
@@ -33,19 +34,6 @@ _PRONOUN_SPEAKER = re.compile(
     r"^[\"“‘']?(?:he|she|they)\s+(?:\w+\s+)?(?:said|says|added|told|argued|insisted|stressed|noted|warned|wrote|claimed|declared)\b",
     re.IGNORECASE,
 )
-# Words that name a target; a position sentence with none of them leans on its context.
-TARGET_CUES: Mapping[str, str] = {
-    "nato_enlargement": r"nato|alliance|membership|member|accession|join|bloc|open door|neutral",
-    "ukraine_sovereignty": r"sovereign|territor|invasion|annex|occup|integrity|aggression|solidarity|crimea",
-    "aid_to_ukraine": r"aid|weapon|arms|missile|tank|jet|ammunition|shell|package|military|deliver|supply|troops|force",
-    "sanctions_russia": r"sanction|embargo|price cap|swift|asset|freez|tariff|oil",
-    "ukraine_peace_talks": r"talks|negotiat|ceasefire|truce|peace|settlement|deal|summit|plan",
-    "eu_enlargement": r"european union|\beu\b|membership|candida|accession|enlargement|join",
-    "taiwan_independence": r"taiwan|taipei|strait|reunification|independence",
-    "iran_nuclear_deal": r"nuclear|jcpoa|enrichment|snapback|deal",
-    "gaza_ceasefire": r"gaza|ceasefire|truce|hostage|hamas",
-}
-_TARGET_REGEX = {target: re.compile(pattern, re.IGNORECASE) for target, pattern in TARGET_CUES.items()}
 
 
 @dataclass
@@ -158,7 +146,7 @@ def _resolve_article(rows: list[SentencePrediction], texts: list[str], table: Al
             ):
                 row.resolved.append(f"actor {row.actor} → {previous_holder} (holder of the sentence before)")
                 row.actor = previous_holder
-            if previous_target and not _TARGET_REGEX[row.target].search(text) and row.target != previous_target:
+            if previous_target and not TARGET_WORDS[row.target].search(text) and row.target != previous_target:
                 row.resolved.append(f"target {row.target} → {previous_target} (target of the sentence before)")
                 row.target = previous_target
         mention = _holder_mention(mentions, row.actor, table, day) if row.actor != NONE else None

@@ -112,8 +112,42 @@ _FAILURES = frozenset(
     """failed fail fails failing backfired backfire doomed vain miscalculated miscalculation
     opposite wrong futile""".split()
 )
+# Words that name a target, matched from a word's start ("aid" is not in "said"). A sentence
+# without any, once its holders are set aside, states no position of its own (ANNOTATION.md
+# rule 4: it leans on its context or is none).
+_TARGET_WORD_PATTERNS: Mapping[str, str] = {
+    "nato_enlargement": r"nato|alliance|membership|members?\b|accession|join|bloc\b|open door|neutral",
+    "ukraine_sovereignty": (
+        r"sovereign|territor|invasion|invade|annex|occup|integrity|aggression|solidarity|crimea"
+        r"|stand(?:s|ing)? (?:by|with|behind)|stood (?:by|with|behind)|side by side|at (?:its|their|\w+'s) side"
+        r"|as long as it takes|unwavering"
+    ),
+    "aid_to_ukraine": (
+        r"aid\b|weapon|arms\b|missile|tanks?\b|jets?\b|ammunition|shells?\b|package|military|deliver|suppl|troops|forces?\b"
+    ),
+    "sanctions_russia": r"sanction|embargo|price cap|swift\b|assets?\b|freez|tariff|oil\b",
+    "ukraine_peace_talks": r"talks|negotiat|ceasefire|cease-fire|truce|peace|settlement|deal\b|summit|plan\b",
+    "eu_enlargement": r"european union|eu\b|membership|candida|accession|enlargement|join",
+    "taiwan_independence": r"taiwan|taipei|strait|reunification|independence",
+    "iran_nuclear_deal": r"nuclear|jcpoa|enrichment|snapback|deal\b",
+    "gaza_ceasefire": r"gaza|ceasefire|cease-fire|truce|hostage|hamas",
+}
+TARGET_WORDS: Mapping[str, re.Pattern[str]] = {
+    target: re.compile(rf"\b(?:{pattern})", re.IGNORECASE) for target, pattern in _TARGET_WORD_PATTERNS.items()
+}
+# Words that make a mention of a bloc the object of membership ("joining NATO", "Kyiv's EU
+# bid", "into the alliance"): rule 10 takes that most specific target over aid or sovereignty.
+_MEMBERSHIP = frozenset(
+    """join joins joined joining into membership member accession accede bid admit admitted
+    admission entry enlargement expansion expand expanding eastward door candidate candidacy
+    application apply applied""".split()
+)
+_BLOCS = {"NATO": "nato", "European Union": "european_union"}
 _SECOND_CLAUSE = frozenset({"but", "while", "whereas", "although", "though", "yet"})
 _PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
+# "NATO pledged to stand by Ukraine", "Berlin promised Kyiv tanks": the speaker commits itself;
+# an actor after the verb is the beneficiary, not a holder whose position is reported.
+_COMMITMENTS = frozenset("vowed vows pledged pledges promised promises".split())
 
 
 def actor_token(actor: str) -> str:
@@ -229,17 +263,21 @@ def holder_tokens(text: str, mentions: Sequence[Mention], generic: bool = False)
     tokens = _tokens_with_actors(text, mentions)
     words = [w for w, _ in tokens]
     actors = [(i, a) for i, (_, a) in enumerate(tokens) if a is not None]
+    mention_text = {i: m.alias for (i, _), m in zip(actors, mentions, strict=True)}
     feats: list[str] = []
     main = _main_clause_start(words)
+    subject = next(((j, a) for j, a in actors if main <= j <= main + 5), None)
+    subject_at = subject[0] if subject else -1
     if main:
         feats.append("fronted")
     if not actors:
         feats.append("no_actor")
     else:
-        feats.append(f"first={_slug(actors[0][1])}")
-        subject = [a for j, a in actors if main <= j <= main + 5]
+        # A fronted clause ("Since Moscow's invasion, Ukraine has ...") does not hold the record.
+        first = next((a for j, a in actors if j >= main), actors[0][1])
+        feats.append(f"first={_slug(first)}")
         if subject and words[main] not in _PRONOUNS:  # "He said Putin …": the subject is "he"
-            feats.append(f"subj={_slug(subject[0])}")
+            feats.append(f"subj={_slug(subject[1])}")
         feats.append(f"n_actors={min(len({a for _, a in actors}), 3)}")
     for _, actor in actors:
         feats.append(f"m={_slug(actor)}")
@@ -279,7 +317,7 @@ def holder_tokens(text: str, mentions: Sequence[Mention], generic: bool = False)
     elif speaker is not None:
         feats.append(f"speaker={_slug(speaker)}")
         reported = [a for j, a in actors if j > speaker_verb and a != speaker]
-        if reported and speaker_verb < len(words) - 6:
+        if reported and speaker_verb < len(words) - 6 and words[speaker_verb] not in _COMMITMENTS:
             feats.append(f"reported={_slug(reported[0])}")
         if speaker_verb >= len(words) - 8:
             feats.append("trailing_attribution")
@@ -317,6 +355,16 @@ def holder_tokens(text: str, mentions: Sequence[Mention], generic: bool = False)
             feats.append(f"{where}cond={CONDITION_CUES[word]}")
         if word in NEUTRAL_CUES:
             feats.append(f"{where}neutral_cue={word}")
+    for i, actor in actors:
+        near = words[max(0, i - 3) : i + 3]
+        if actor in _BLOCS and i not in {speaker_at, subject_at} and any(w in _MEMBERSHIP for w in near):
+            feats.append(f"joins={_BLOCS[actor]}")
+    # Target words outside the holder's own mention: "NATO said" names no target, "join NATO" does.
+    rest = " ".join(mention_text.get(i, w) for i, w in enumerate(words) if i not in {speaker_at, subject_at})
+    named = [target for target, words_rx in TARGET_WORDS.items() if words_rx.search(rest)]
+    feats.extend(f"names={target}" for target in named)
+    if not named:
+        feats.append("names_no_target")
     if '"' in text or "“" in text or "”" in text:
         feats.append("has_quote")
     if text.rstrip().endswith("?"):
