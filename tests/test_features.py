@@ -80,6 +80,8 @@ def test_mentions_become_actor_tokens() -> None:
         ("The talks in Doha resumed, Qatar said.", {"names=ukraine_peace_talks"}),
         # "NATO said" names no target, and "aid" is not read inside "said" (rule 4).
         ("We will say more later, a NATO official said.", {"names_no_target"}),
+        # Rule 9: backing Ukraine in general names its sovereignty, not aid.
+        ("Tokyo vowed to stand with Kyiv for as long as it takes.", {"names=ukraine_sovereignty"}),
     ],
 )
 def test_holder_and_direction_tokens(text: str, expected: set[str]) -> None:
