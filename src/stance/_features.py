@@ -355,12 +355,12 @@ def holder_tokens(text: str, mentions: Sequence[Mention], generic: bool = False)
             feats.append(f"{where}cond={CONDITION_CUES[word]}")
         if word in NEUTRAL_CUES:
             feats.append(f"{where}neutral_cue={word}")
+    holders = {speaker_at, subject_at}
     for i, actor in actors:
-        near = words[max(0, i - 3) : i + 3]
-        if actor in _BLOCS and i not in {speaker_at, subject_at} and any(w in _MEMBERSHIP for w in near):
+        if actor in _BLOCS and i not in holders and any(w in _MEMBERSHIP for w in words[max(0, i - 3) : i + 3]):
             feats.append(f"joins={_BLOCS[actor]}")
     # Target words outside the holder's own mention: "NATO said" names no target, "join NATO" does.
-    rest = " ".join(mention_text.get(i, w) for i, w in enumerate(words) if i not in {speaker_at, subject_at})
+    rest = " ".join(mention_text.get(i, w) for i, w in enumerate(words) if i not in holders)
     named = [target for target, words_rx in TARGET_WORDS.items() if words_rx.search(rest)]
     feats.extend(f"names={target}" for target in named)
     if not named:
