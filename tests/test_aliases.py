@@ -78,3 +78,30 @@ def test_users_add_actors_and_targets_without_touching_code(tmp_path: Path) -> N
 def test_names_that_contain_an_alias_but_name_no_actor_are_skipped(table: AliasTable) -> None:
     found = table.find("The Washington Post reported that Washington backed the bid.")
     assert [(m.alias, m.actor) for m in found] == [("Washington", "United States")]
+
+
+def test_accents_do_not_hide_a_name_and_offsets_point_into_the_original(table: AliasTable) -> None:
+    text = "Serbian President Aleksandar Vučić met Recep Tayyip Erdoğan in Türkiye."
+    found = table.find(text)
+    assert [(m.alias, m.actor) for m in found] == [
+        ("Serbian", "Serbia"),
+        ("Aleksandar Vučić", "Serbia"),
+        ("Recep Tayyip Erdoğan", "Turkey"),
+        ("Türkiye", "Turkey"),
+    ]
+    assert all(text[m.start : m.end] == m.alias for m in found)
+    assert table.resolve_alias("Niinistö", date(2020, 1, 1)) == "Finland"
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("Mexican President Andrés Manuel López Obrador said", "Mexico"),
+        ("Sofia has raised objections", "Bulgaria"),
+        ("El-Sisi, posting on X, welcomed the deal", "Egypt"),
+        ("The UAE abstained", "United Arab Emirates"),
+        ("Jakarta said", "Indonesia"),
+    ],
+)
+def test_states_beyond_the_guide_table_are_known(table: AliasTable, text: str, actor: str) -> None:
+    assert table.find(text)[0].actor == actor

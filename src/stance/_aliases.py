@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -20,6 +21,27 @@ class Mention:
     end: int
     alias: str
     actor: str
+
+
+def _fold_table() -> dict[int, str]:
+    """Accented Latin letters mapped to their base letter, one character for one."""
+    table = {ord(a): b for a, b in zip("łŁøØđĐı", "lLoOdDi", strict=True)}
+    for code in range(0xC0, 0x250):
+        base = unicodedata.normalize("NFKD", chr(code))[0]
+        if base != chr(code) and base.isascii() and base.isalpha():
+            table[code] = base
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold_accents(text: str) -> str:
+    """``text`` with accents dropped from Latin letters ("Vučić" → "Vucic"), same length.
+
+    Keeping the length keeps the character offsets of a match valid in the original text.
+    """
+    return text.translate(_FOLD)
 
 
 def _case_variants(alias: str) -> set[str]:
@@ -76,15 +98,17 @@ class AliasTable:
         self.ontology = ontology if ontology is not None else load_ontology()
         self._fixed: dict[str, str] = {}
         self._dated: dict[str, list[Official]] = defaultdict(list)
+        # Surfaces are kept without accents: "Vučić", "Vucic" and "Vučic" are one name.
         for actor, aliases in self.ontology.actor_aliases.items():
             for alias in aliases:
-                self._fixed.setdefault(alias, actor)
+                self._fixed.setdefault(fold_accents(alias), actor)
         for official in self.ontology.officials:
-            for surface in {official.name, official.short}:
-                self._dated[surface].append(official)
+            for surface in {fold_accents(official.name), fold_accents(official.short)}:
+                if official not in self._dated[surface]:
+                    self._dated[surface].append(official)
         # Names that contain an alias but name no actor ("the Washington Post") match as a
         # whole, being longer, and resolve to nothing.
-        self._blocked = set(self.ontology.not_actors)
+        self._blocked = {fold_accents(name) for name in self.ontology.not_actors}
         surfaces = set(self._fixed) | set(self._dated) | self._blocked
         variants = set().union(*(_case_variants(s) for s in surfaces))
         self._regex = re.compile(rf"(?<![\w.-])(?:{_trie_pattern(variants)})(?![\w-])")
@@ -92,7 +116,8 @@ class AliasTable:
 
     def resolve_alias(self, alias: str, when: date | None = None) -> str | None:
         """The actor id that ``alias`` stands for on date ``when`` (``None`` if unknown)."""
-        surface = self._lower_lookup.get(alias.lower(), alias)
+        folded = fold_accents(alias)
+        surface = self._lower_lookup.get(folded.lower(), folded)
         if surface in self._blocked:
             return None
         holders = self._dated.get(surface)
@@ -115,10 +140,10 @@ class AliasTable:
     def _find(self, text: str, when: date | None) -> tuple[Mention, ...]:
         # The word and the holder features both scan each sentence of a batch: scan it once.
         mentions = []
-        for match in self._regex.finditer(text):
+        for match in self._regex.finditer(fold_accents(text)):
             actor = self.resolve_alias(match.group(0), when)
             if actor is not None:
-                mentions.append(Mention(match.start(), match.end(), match.group(0), actor))
+                mentions.append(Mention(match.start(), match.end(), text[match.start() : match.end()], actor))
         return tuple(mentions)
 
 
