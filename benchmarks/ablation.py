@@ -34,6 +34,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "no actor normalisation": {"normalize_actors": False},
     "no char n-grams": {"char_ngram_range": None},
     "char n-grams 3-5": {"char_ngram_range": (3, 5)},
+    "closed actor set (no unseen holders named)": {"open_actors": False},
     "no class weights": {"class_weight": None},
     "C=1": {"C": 1.0},
     "C=16": {"C": 16.0},
@@ -43,6 +44,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "class_weight": None,
         "C": 1.0,
         "enforce_none": False,
+        "open_actors": False,
     },
 }
 

@@ -10,6 +10,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils import estimator_checks as checks
 
 from stance import ActorNormalizer, HolderFeatures, StanceModel
+from stance._aliases import alias_table
+from stance._features import main_holder
 
 ESTIMATORS = [ActorNormalizer(), HolderFeatures(), StanceModel()]
 # scikit-learn's parametrize_with_checks skips estimators whose input is text (its checks
@@ -87,6 +89,10 @@ def test_mentions_become_actor_tokens() -> None:
         # A bloc named as the object of membership (rule 10's most specific target).
         ("Putin sent troops to stop Kyiv drifting into NATO.", {"joins=nato"}),
         ("Moldova's bid to join the European Union moved ahead.", {"joins=european_union"}),
+        # What a cue acts on: a cue on another cue, or on a harm, reads the other way.
+        ("Buenos Aires has refused to supply weapons to Kyiv.", {"acts=neg_on_pos"}),
+        ("The EU condemned Russia's annexation of Crimea.", {"acts=neg_on_harm"}),
+        ("Israel welcomed the US withdrawal from the deal.", {"acts=pos_on_harm"}),
     ],
 )
 def test_holder_and_direction_tokens(text: str, expected: set[str]) -> None:
@@ -103,7 +109,27 @@ def test_holder_and_direction_tokens(text: str, expected: set[str]) -> None:
         ("Talks will resume next week, the alliance said.", "names=nato_enlargement"),
         # A bloc that speaks is not the object of membership.
         ("NATO said its members would meet in July.", "joins=nato"),
+        # A cue acts only within its clause.
+        ("Sofia blocked it; the invasion went on.", "acts=neg_on_harm"),
     ],
 )
 def test_tokens_that_must_not_appear(text: str, absent: str) -> None:
     assert absent not in tokens(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "holder"),
+    [
+        ("Mexico's president said his government would not impose sanctions.", "Mexico"),
+        ("The sanctions will stay, according to Jakarta.", "Indonesia"),
+        ("Argentina and Colombia have refused to supply weapons to Kyiv.", "Argentina"),
+        ("After talks in Moscow, Ankara agreed to ratify the bid.", "Turkey"),
+        # A pronoun's holder is the article's to tell; no actor, no holder.
+        ("He said Moscow had failed to divide the allies.", None),
+        ("Prices rose again.", None),
+        # "X does A, but Y says B": the first clause's subject holds the record.
+        ("Georgia wants to join, but Paris says the bid can wait.", "Georgia"),
+    ],
+)
+def test_main_holder_is_the_speaker_else_the_subject(text: str, holder: str | None) -> None:
+    assert main_holder(text, alias_table().find(text)) == holder

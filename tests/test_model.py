@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -59,3 +61,12 @@ def test_given_fields_condition_the_prediction() -> None:
 def test_y_must_match_the_fields() -> None:
     with pytest.raises(ValueError, match="expected"):
         StanceModel().fit(["a", "b"], [["x"], ["y"]])
+
+
+def test_a_holder_the_classifier_never_saw_is_named_from_the_sentence(tiny_model) -> None:
+    text = "Mexico's president said his government would never impose sanctions on Russia."
+    assert "Mexico" not in tiny_model.classes_[0]
+    actor, _, stance = tiny_model.predict([text])[0]
+    assert (actor, stance != "none") == ("Mexico", True)
+    closed = copy.deepcopy(tiny_model).set_params(open_actors=False)
+    assert closed.predict([text])[0][0] in set(tiny_model.classes_[0])

@@ -144,6 +144,15 @@ _MEMBERSHIP = frozenset(
 )
 _BLOCS = {"NATO": "nato", "European Union": "european_union"}
 _SECOND_CLAUSE = frozenset({"but", "while", "whereas", "although", "though", "yet"})
+# Objects that are themselves harms or reversals: a cue acting on one flips its direction
+# ("condemned the annexation" favours sovereignty, "welcomed the withdrawal" opposes the deal).
+_HARMS = frozenset(
+    """invasion invade invaded aggression annexation annex annexed occupation occupy war
+    attack attacks attacked offensive bombardment bombing strikes shelling withdrawal
+    withdraw withdrew pullout pull exit veto vetoes blockade obstruction referendum
+    referendums referenda violation violations breach breaches provocation escalation
+    killing killings atrocities crimes massacre""".split()
+)
 _PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
 # "NATO pledged to stand by Ukraine", "Berlin promised Kyiv tanks": the speaker commits itself;
 # an actor after the verb is the beneficiary, not a holder whose position is reported.
@@ -253,6 +262,75 @@ def _main_clause_start(words: Sequence[str]) -> int:
     return 0
 
 
+def _cue_object(words: Sequence[str], at: int) -> str | None:
+    """What the direction cue at ``at`` acts on, within its clause: a harm, or another cue."""
+    for word in words[at + 1 : at + 5]:
+        if word in _CLAUSE_MARKS:
+            return None
+        if word in _HARMS:
+            return "harm"
+        if word in FAVOR_CUES:
+            return "pos"
+        if word in AGAINST_CUES:
+            return "neg"
+    return None
+
+
+def _find_speaker(words: Sequence[str], actors: Sequence[tuple[int, str]]) -> tuple[str | None, int, int]:
+    """The speaker of the first reporting verb that has one: (actor, its index, the verb's index).
+
+    The actor is ``"pronoun"`` for "He said …", whose holder only the article tells; without
+    a speaker, ``(None, -1, -1)``.
+    """
+    for i, word in enumerate(words):
+        if word in REPORTING_VERBS:
+            # The speaker stands between the verb and the nearest comma or quote before it
+            # ("Kyiv will not cede Crimea to Moscow, the president's office said").
+            stop = max((j for j in range(max(0, i - 8), i) if words[j] in _CLAUSE_MARKS), default=i - 9)
+            left = [(j, a) for j, a in actors if max(i - 8, stop) < j < i]
+            right = [(j, a) for j, a in actors if i < j <= i + 4]
+            if left:
+                return left[-1][1], left[-1][0], i
+            if right and (i >= len(words) - 8 or words[i - 1] in {",", "”", '"', "'"}):
+                return right[0][1], right[0][0], i
+            if i > 0 and words[i - 1] in _PRONOUNS:
+                return "pronoun", i - 1, i
+        if word == "according" and i + 1 < len(words) and words[i + 1] == "to":
+            right = [(j, a) for j, a in actors if i + 1 < j <= i + 6]
+            if right:
+                return right[0][1], right[0][0], i
+    return None, -1, -1
+
+
+def _in_second_clause(words: Sequence[str], at: int) -> bool:
+    """Whether the word at ``at`` follows "but", "while" … inside the sentence's first clause."""
+    return at > 2 and any(w in _SECOND_CLAUSE for w in words[2:at]) and words[at - 1] not in _CLAUSE_MARKS
+
+
+def _main_subject(words: Sequence[str], actors: Sequence[tuple[int, str]]) -> tuple[int, str] | None:
+    """The actor opening the main clause (within its first words), after any fronted clause."""
+    main = _main_clause_start(words)
+    return next(((j, a) for j, a in actors if main <= j <= main + 5), None)
+
+
+def main_holder(text: str, mentions: Sequence[Mention]) -> str | None:
+    """The actor whose own position the sentence states, when its wording names one.
+
+    The speaker of the main clause ("Mexico's president said …"), else the main clause's
+    subject ("Argentina has refused …"); ``None`` for a pronoun or no actor (rule 1).
+    """
+    tokens = _tokens_with_actors(text, mentions)
+    words = [w for w, _ in tokens]
+    actors = [(i, a) for i, (_, a) in enumerate(tokens) if a is not None]
+    speaker, speaker_at, _ = _find_speaker(words, actors)
+    if speaker is not None and not _in_second_clause(words, speaker_at):
+        return None if speaker == "pronoun" else speaker
+    subject = _main_subject(words, actors)
+    if subject is None or words[_main_clause_start(words)] in _PRONOUNS:
+        return None
+    return subject[1]
+
+
 def holder_tokens(text: str, mentions: Sequence[Mention], generic: bool = False) -> list[str]:
     """Feature tokens describing who speaks, whose position is reported, and its direction.
 
@@ -266,7 +344,7 @@ def holder_tokens(text: str, mentions: Sequence[Mention], generic: bool = False)
     mention_text = {i: m.alias for (i, _), m in zip(actors, mentions, strict=True)}
     feats: list[str] = []
     main = _main_clause_start(words)
-    subject = next(((j, a) for j, a in actors if main <= j <= main + 5), None)
+    subject = _main_subject(words, actors)
     subject_at = subject[0] if subject else -1
     if main:
         feats.append("fronted")
@@ -281,36 +359,10 @@ def holder_tokens(text: str, mentions: Sequence[Mention], generic: bool = False)
         feats.append(f"n_actors={min(len({a for _, a in actors}), 3)}")
     for _, actor in actors:
         feats.append(f"m={_slug(actor)}")
-    speaker: str | None = None
-    speaker_verb = speaker_at = -1
-    for i, word in enumerate(words):
-        if word in REPORTING_VERBS:
-            # The speaker stands between the verb and the nearest comma or quote before it
-            # ("Kyiv will not cede Crimea to Moscow, the president's office said").
-            stop = max((j for j in range(max(0, i - 8), i) if words[j] in _CLAUSE_MARKS), default=i - 9)
-            left = [(j, a) for j, a in actors if max(i - 8, stop) < j < i]
-            right = [(j, a) for j, a in actors if i < j <= i + 4]
-            if left:
-                (speaker_at, speaker), speaker_verb = left[-1], i
-            elif right and (i >= len(words) - 8 or words[i - 1] in {",", "”", '"', "'"}):
-                (speaker_at, speaker), speaker_verb = right[0], i
-            elif i > 0 and words[i - 1] in _PRONOUNS:
-                # "He said Putin had ...": the holder is resolved from the article (rule 4).
-                speaker, speaker_verb, speaker_at = "pronoun", i, i - 1
-            if speaker is not None:
-                feats.append(f"verb={word}")
-                break
-        if word == "according" and i + 1 < len(words) and words[i + 1] == "to":
-            right = [(j, a) for j, a in actors if i + 1 < j <= i + 6]
-            if right:
-                (speaker_at, speaker), speaker_verb = right[0], i
-                break
-    if (
-        speaker is not None
-        and speaker_at > 2
-        and any(w in _SECOND_CLAUSE for w in words[2:speaker_at])
-        and words[speaker_at - 1] not in _CLAUSE_MARKS
-    ):
+    speaker, speaker_at, speaker_verb = _find_speaker(words, actors)
+    if speaker is not None and words[speaker_verb] in REPORTING_VERBS:
+        feats.append(f"verb={words[speaker_verb]}")
+    if speaker is not None and _in_second_clause(words, speaker_at):
         # "Ukraine seeks A, but Western diplomats say B": the first main clause is the record.
         feats.append(f"clause2_speaker={_slug(speaker)}")
         feats.append("no_speaker")
@@ -351,6 +403,9 @@ def holder_tokens(text: str, mentions: Sequence[Mention], generic: bool = False)
         if polarity is not None:
             negated = any(i - 4 <= j < i for j in negated_at) or "no longer" in " ".join(words[max(0, i - 3) : i])
             feats.append(f"{where}pol={'negated_' if negated else ''}{polarity}")
+            acted_on = _cue_object(words, i)
+            if acted_on is not None:
+                feats.append(f"{where}acts={polarity}_on_{acted_on}")
         if word in CONDITION_CUES:
             feats.append(f"{where}cond={CONDITION_CUES[word]}")
         if word in NEUTRAL_CUES:

@@ -14,7 +14,8 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils.validation import check_is_fitted
 
-from ._features import ActorNormalizer, HolderFeatures
+from ._aliases import alias_table
+from ._features import ActorNormalizer, HolderFeatures, main_holder
 from ._ontology import DEFAULT_FIELDS, NONE
 
 
@@ -68,6 +69,10 @@ class StanceModel(ClassifierMixin, BaseEstimator):
         When predicting actor, target and stance: a stance of ``none`` makes actor and target
         ``none``, and a position gets the most probable actor and target other than ``none``
         (ANNOTATION.md: ``none`` holds for all three fields or for none).
+    open_actors : bool
+        When a sentence's own holder (the speaker of its main clause, else its subject) is an
+        actor of the alias table that the actor classifier never saw in training, predict
+        that actor: actor ids are an open set (ANNOTATION.md), a classifier's labels are not.
     max_iter : int
         Iterations of the solver.
     random_state : int
@@ -101,6 +106,7 @@ class StanceModel(ClassifierMixin, BaseEstimator):
         views: str = "shared",
         cascade: bool = False,
         enforce_none: bool = True,
+        open_actors: bool = True,
         max_iter: int = 2000,
         random_state: int = 0,
     ) -> None:
@@ -118,6 +124,7 @@ class StanceModel(ClassifierMixin, BaseEstimator):
         self.views = views
         self.cascade = cascade
         self.enforce_none = enforce_none
+        self.open_actors = open_actors
         self.max_iter = max_iter
         self.random_state = random_state
 
@@ -283,7 +290,9 @@ class StanceModel(ClassifierMixin, BaseEstimator):
         the ``none`` consistency that :meth:`predict` applies.
         """
         check_is_fitted(self, "estimators_")
-        texts, given_values = self._split_input(X)
+        return self._predict_proba(*self._split_input(X))
+
+    def _predict_proba(self, texts: list[str], given_values: list[list[str]] | None) -> list[np.ndarray]:
         if not texts:
             return [np.zeros((0, len(c))) for c in self.classes_]
         matrices = self._field_matrices(texts, given_values)
@@ -304,7 +313,9 @@ class StanceModel(ClassifierMixin, BaseEstimator):
 
     def predict_with_proba(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
         """Labels (n, k) and the probability of each chosen label (n, k), in one pass."""
-        probas = self.predict_proba(X)
+        check_is_fitted(self, "estimators_")
+        texts, given_values = self._split_input(X)
+        probas = self._predict_proba(texts, given_values)
         n = probas[0].shape[0]
         labels = np.empty((n, len(probas)), dtype=object)
         chosen = np.zeros((n, len(probas)))
@@ -314,7 +325,21 @@ class StanceModel(ClassifierMixin, BaseEstimator):
             chosen[:, column] = proba[np.arange(n), best]
         if self._enforces_none():
             self._apply_none_rule(labels, chosen, probas)
+            if getattr(self, "open_actors", False):
+                self._name_unseen_holders(texts, labels, chosen)
         return labels, chosen
+
+    def _name_unseen_holders(self, texts: list[str], labels: np.ndarray, chosen: np.ndarray) -> None:
+        """Give a position to its named holder when the actor classifier cannot name it."""
+        actor, stance = self.fields_.index("actor"), self.fields_.index("stance")
+        known = set(self.classes_[actor])
+        table = alias_table()
+        for row in np.flatnonzero(labels[:, stance] != NONE):
+            holder = main_holder(texts[row], table.find(texts[row]))
+            if holder is not None and holder not in known:
+                labels[row, actor] = holder
+                # No classifier probability exists for an unseen label: report the position's.
+                chosen[row, actor] = chosen[row, stance]
 
     def _gated_fields(self, labels: np.ndarray) -> set[int]:
         """Columns trained on positions only (cascade), given the gold labels."""
