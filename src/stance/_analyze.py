@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from ._aliases import AliasTable, Mention, alias_table
 from ._errors import DataError
-from ._features import TARGET_WORDS
+from ._features import REPORTING_VERBS, TARGET_WORDS
 from ._ontology import NONE
 from ._segment import split_sentences
 
@@ -30,8 +30,9 @@ _PRONOUN_START = re.compile(
     r"spokesperson|ministry|secretary-general|official|officials|leader|envoy|government))\b",
     re.IGNORECASE,
 )
+# "He said …", "She later warned …": the holder is a pronoun, whatever actors follow.
 _PRONOUN_SPEAKER = re.compile(
-    r"^[\"“‘']?(?:he|she|they)\s+(?:\w+\s+)?(?:said|says|added|told|argued|insisted|stressed|noted|warned|wrote|claimed|declared)\b",
+    rf"^[\"“‘']?(?:he|she|they)\s+(?:\w+\s+)?(?:{'|'.join(sorted(REPORTING_VERBS))})\b",
     re.IGNORECASE,
 )
 
