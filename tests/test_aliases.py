@@ -105,3 +105,15 @@ def test_accents_do_not_hide_a_name_and_offsets_point_into_the_original(table: A
 )
 def test_states_beyond_the_guide_table_are_known(table: AliasTable, text: str, actor: str) -> None:
     assert table.find(text)[0].actor == actor
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Copenhagen criteria apply to every candidate.",
+        "Leaders met at the Vilnius summit.",
+        "Talks in Vienna resumed.",
+    ],
+)
+def test_a_venue_or_a_treaty_named_after_a_capital_is_no_actor(table: AliasTable, text: str) -> None:
+    assert table.find(text) == []
