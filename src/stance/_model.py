@@ -73,6 +73,7 @@ class StanceModel(ClassifierMixin, BaseEstimator):
         When a sentence's own holder (the speaker of its main clause, else its subject) is an
         actor of the alias table that the actor classifier never saw in training, predict
         that actor: actor ids are an open set (ANNOTATION.md), a classifier's labels are not.
+        Such a label has no column in ``predict_proba``; its confidence is the stance's.
     max_iter : int
         Iterations of the solver.
     random_state : int
@@ -325,6 +326,7 @@ class StanceModel(ClassifierMixin, BaseEstimator):
             chosen[:, column] = proba[np.arange(n), best]
         if self._enforces_none():
             self._apply_none_rule(labels, chosen, probas)
+            # A model saved before the parameter existed keeps its closed set of actors.
             if getattr(self, "open_actors", False):
                 self._name_unseen_holders(texts, labels, chosen)
         return labels, chosen
