@@ -74,7 +74,7 @@ RUW_ANCHORS = {
 #: set only. Tweets carry no news actors, so holder features and actor normalisation are off
 #: in most candidates; one candidate keeps the model's defaults.
 SEMEVAL_GRID: list[dict[str, Any]] = [
-    {},  # the model's defaults (C=4, word 1-2, char_wb 2-5, holder features, actor normalisation)
+    {},  # the model's defaults (C=4, word 1-2, char_wb 3-5, holder features, actor normalisation)
     {"holder_features": False, "normalize_actors": False, "C": 1.0},
     {"holder_features": False, "normalize_actors": False, "C": 4.0},
     {"holder_features": False, "normalize_actors": False, "C": 1.0, "word_ngram_range": (1, 3)},
