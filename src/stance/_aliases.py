@@ -104,8 +104,7 @@ class AliasTable:
                 self._fixed.setdefault(fold_accents(alias), actor)
         for official in self.ontology.officials:
             for surface in {fold_accents(official.name), fold_accents(official.short)}:
-                if official not in self._dated[surface]:
-                    self._dated[surface].append(official)
+                self._dated[surface].append(official)
         # Names that contain an alias but name no actor ("the Washington Post") match as a
         # whole, being longer, and resolve to nothing.
         self._blocked = {fold_accents(name) for name in self.ontology.not_actors}
@@ -116,7 +115,9 @@ class AliasTable:
 
     def resolve_alias(self, alias: str, when: date | None = None) -> str | None:
         """The actor id that ``alias`` stands for on date ``when`` (``None`` if unknown)."""
-        folded = fold_accents(alias)
+        return self._resolve_folded(fold_accents(alias), when)
+
+    def _resolve_folded(self, folded: str, when: date | None) -> str | None:
         surface = self._lower_lookup.get(folded.lower(), folded)
         if surface in self._blocked:
             return None
@@ -141,7 +142,7 @@ class AliasTable:
         # The word and the holder features both scan each sentence of a batch: scan it once.
         mentions = []
         for match in self._regex.finditer(fold_accents(text)):
-            actor = self.resolve_alias(match.group(0), when)
+            actor = self._resolve_folded(match.group(0), when)  # the text was folded before matching
             if actor is not None:
                 mentions.append(Mention(match.start(), match.end(), text[match.start() : match.end()], actor))
         return tuple(mentions)

@@ -307,9 +307,8 @@ def _in_second_clause(words: Sequence[str], at: int) -> bool:
     return at > 2 and any(w in _SECOND_CLAUSE for w in words[2:at]) and words[at - 1] not in _CLAUSE_MARKS
 
 
-def _main_subject(words: Sequence[str], actors: Sequence[tuple[int, str]]) -> tuple[int, str] | None:
-    """The actor opening the main clause (within its first words), after any fronted clause."""
-    main = _main_clause_start(words)
+def _main_subject(actors: Sequence[tuple[int, str]], main: int) -> tuple[int, str] | None:
+    """The actor opening the main clause that starts at word ``main`` (within its first words)."""
     return next(((j, a) for j, a in actors if main <= j <= main + 5), None)
 
 
@@ -325,8 +324,9 @@ def main_holder(text: str, mentions: Sequence[Mention]) -> str | None:
     speaker, speaker_at, _ = _find_speaker(words, actors)
     if speaker is not None and not _in_second_clause(words, speaker_at):
         return None if speaker == "pronoun" else speaker
-    subject = _main_subject(words, actors)
-    if subject is None or words[_main_clause_start(words)] in _PRONOUNS:
+    main = _main_clause_start(words)
+    subject = _main_subject(actors, main)
+    if subject is None or words[main] in _PRONOUNS:
         return None
     return subject[1]
 
@@ -344,7 +344,7 @@ def holder_tokens(text: str, mentions: Sequence[Mention], generic: bool = False)
     mention_text = {i: m.alias for (i, _), m in zip(actors, mentions, strict=True)}
     feats: list[str] = []
     main = _main_clause_start(words)
-    subject = _main_subject(words, actors)
+    subject = _main_subject(actors, main)
     subject_at = subject[0] if subject else -1
     if main:
         feats.append("fronted")
